@@ -1,0 +1,15 @@
+#include "installer/cli/app.hpp"
+
+#include "core/base/error.hpp"
+
+namespace airlock::installer {
+
+void add_install_command(CLI::App& app) {
+    auto* cmd = app.add_subcommand("install", "(not implemented yet)");
+    cmd->allow_extras();
+    cmd->callback([] {
+        throw Error("`airlock-install install` is not implemented yet", Exit::internal);
+    });
+}
+
+}  // namespace airlock::installer

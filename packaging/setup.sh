@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# airlock's one entry point on a fresh Debian 12 machine (run as root, or with sudo available):
+#
+#   packaging/setup.sh demo   install what is missing, build, and run the embedded example:
+#                             build a bundle from manifests/ against a local index, install it offline
+#   packaging/setup.sh test   install what is missing, build, run every test (ctest), then the same
+#                             tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   packaging/setup.sh build  install what is missing and build (build/bin/airlock-{build,install})
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Debian packages the build, the tests and the benchmarks use.
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libcurl4-openssl-dev libarchive-dev libssl-dev libcli11-dev libtomlplusplus-dev
+  libsimdjson-dev nlohmann-json3-dev libzstd-dev libgtest-dev
+  python3 python3-venv python3-pip nginx-light minisign aria2 curl zstd util-linux
+)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    local sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+configure_and_build() {  # dir, extra cmake args...
+  local dir=$1
+  shift
+  cmake -S "$root" -B "$root/$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$root/$dir" -j "$jobs"
+}
+
+case "${1:-}" in
+  build)
+    install_missing
+    configure_and_build build
+    ;;
+  demo)
+    install_missing
+    configure_and_build build
+    exec "${PYTHON:-python3}" "$root/tests/support/demo.py" --build-dir "$root/build"
+    ;;
+  test)
+    install_missing
+    configure_and_build build
+    ctest --test-dir "$root/build" --output-on-failure -j "$jobs" --timeout 900
+    echo "setup: tests again under ASan+UBSan"
+    configure_and_build build-asan -DAIRLOCK_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" --timeout 900
+    ;;
+  *)
+    echo "usage: packaging/setup.sh demo|test|build" >&2
+    exit 2
+    ;;
+esac
