@@ -30,6 +30,6 @@ std::string Error::render() const {
     return out;
 }
 
-std::string quoted(std::string_view value) { return "`" + std::string(value) + "`"; }
+std::string quote(std::string_view value) { return "`" + std::string(value) + "`"; }
 
 }  // namespace airlock

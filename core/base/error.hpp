@@ -47,6 +47,6 @@ decltype(auto) within(const std::string& context, F&& body) {
 }
 
 /// Quotes a value for messages: `name`.
-std::string quoted(std::string_view value);
+std::string quote(std::string_view value);
 
 }  // namespace airlock
