@@ -1,0 +1,15 @@
+#include "builder/cli/app.hpp"
+
+#include "core/base/error.hpp"
+
+namespace airlock::builder {
+
+void add_keygen_command(CLI::App& app) {
+    auto* cmd = app.add_subcommand("keygen", "(not implemented yet)");
+    cmd->allow_extras();
+    cmd->callback([] {
+        throw Error("`airlock-build keygen` is not implemented yet", Exit::internal);
+    });
+}
+
+}  // namespace airlock::builder
