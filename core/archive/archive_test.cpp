@@ -1,0 +1,161 @@
+#include "core/archive/file_parts.hpp"
+#include "core/archive/tar_reader.hpp"
+#include "core/archive/tar_writer.hpp"
+#include "core/archive/zstd_stream.hpp"
+#include "core/base/error.hpp"
+#include "core/digest/sha256.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+namespace airlock::archive {
+namespace fs = std::filesystem;
+namespace {
+
+class ArchiveTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() /
+               ("airlock-archive-test-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    fs::path write_file(const std::string& name, const std::string& bytes) {
+        fs::path p = dir_ / name;
+        std::ofstream(p, std::ios::binary) << bytes;
+        return p;
+    }
+
+    static std::string random_bytes(std::size_t n, unsigned seed) {
+        std::mt19937 rng(seed);
+        std::string s(n, '\0');
+        for (auto& c : s)
+            c = static_cast<char>(rng());
+        return s;
+    }
+
+    /// name → contents of every entry read back from `parts`.
+    static std::vector<std::pair<std::string, std::string>> read_all(
+        const std::vector<fs::path>& parts) {
+        PartsSource files(parts);
+        std::string head(4, '\0');
+        head.resize(files.read(head.data(), 4));
+        std::unique_ptr<ByteSource> source;
+        if (is_zstd(head)) {
+            source = std::make_unique<ZstdSource>(files, head);
+        } else {
+            source = std::make_unique<PrefixedSource>(files, head);
+        }
+        TarReader reader(*source);
+        std::vector<std::pair<std::string, std::string>> out;
+        while (auto e = reader.next()) {
+            std::string data;
+            for (auto block = reader.read_block(); !block.empty(); block = reader.read_block()) {
+                data.append(block.data(), block.size());
+            }
+            EXPECT_EQ(data.size(), e->size);
+            out.emplace_back(e->path, data);
+        }
+        return out;
+    }
+
+    fs::path dir_;
+};
+
+std::vector<fs::path> write_archive(const fs::path& dest, std::optional<std::uint64_t> split,
+                                    bool zstd, const fs::path& big, const std::string& big_bytes) {
+    PartsSink files(dest, split);
+    std::unique_ptr<ZstdSink> z;
+    ByteSink* sink = &files;
+    if (zstd) {
+        z = std::make_unique<ZstdSink>(files, 3, 2);
+        sink = z.get();
+    }
+    TarWriter tar(*sink, 1700000000);
+    tar.add_bytes("airlock/manifest.toml", "hello\n");
+    tar.add_file("wheels/" + std::string(120, 'x') + ".whl", big, big_bytes.size(),
+                 digest::sha256_hex(big_bytes));
+    tar.finish();
+    return files.commit();
+}
+
+TEST_F(ArchiveTest, RoundTripPlainSplitAndZstd) {
+    std::string big = random_bytes(3'000'000, 1);
+    fs::path src = write_file("big.bin", big);
+    for (bool zstd : {false, true}) {
+        for (std::optional<std::uint64_t> split :
+             {std::optional<std::uint64_t>{}, std::optional<std::uint64_t>{1'000'000}}) {
+            fs::path dest = dir_ / (std::string("out") + (zstd ? "-z" : "") + (split ? "-s" : ""));
+            auto parts = write_archive(dest, split, zstd, src, big);
+            if (split) {
+                EXPECT_GE(parts.size(), 3u);
+                EXPECT_EQ(parts[0], part_path(dest, 0));
+                EXPECT_EQ(find_parts(dest), parts);
+                EXPECT_EQ(find_parts(parts[1]), parts);
+            } else {
+                EXPECT_EQ(parts, std::vector<fs::path>{dest});
+            }
+            auto entries = read_all(parts);
+            ASSERT_EQ(entries.size(), 2u);
+            EXPECT_EQ(entries[0].first, "airlock/manifest.toml");
+            EXPECT_EQ(entries[0].second, "hello\n");
+            EXPECT_EQ(entries[1].first, "wheels/" + std::string(120, 'x') + ".whl");
+            EXPECT_TRUE(entries[1].second == big);
+        }
+    }
+}
+
+TEST_F(ArchiveTest, SameInputSameBytes) {
+    std::string big = random_bytes(300'000, 2);
+    fs::path src = write_file("big.bin", big);
+    for (bool zstd : {false, true}) {
+        auto a = write_archive(dir_ / "a", std::nullopt, zstd, src, big);
+        fs::last_write_time(src, fs::file_time_type::clock::now() - std::chrono::hours(5));
+        auto b = write_archive(dir_ / "b", std::nullopt, zstd, src, big);
+        EXPECT_EQ(digest::sha256_file(a[0]), digest::sha256_file(b[0])) << "zstd=" << zstd;
+    }
+}
+
+TEST_F(ArchiveTest, WrongSourceHashOrSizeLeavesNothing) {
+    fs::path src = write_file("f.bin", "abc");
+    {
+        PartsSink files(dir_ / "out", std::nullopt);
+        TarWriter tar(files, 0);
+        EXPECT_THROW(tar.add_file("f", src, 3, std::string(64, '0')), Error);
+        EXPECT_THROW(tar.add_file("g", src, 4), Error);
+    }
+    EXPECT_FALSE(fs::exists(dir_ / "out"));
+    for (auto& e : fs::directory_iterator(dir_))
+        EXPECT_EQ(e.path().filename(), "f.bin");
+}
+
+TEST_F(ArchiveTest, TruncatedStreamsAreErrors) {
+    std::string big = random_bytes(200'000, 3);
+    fs::path src = write_file("big.bin", big);
+    for (bool zstd : {false, true}) {
+        fs::path dest = dir_ / (zstd ? "z" : "p");
+        auto parts = write_archive(dest, std::nullopt, zstd, src, big);
+        fs::resize_file(parts[0], fs::file_size(parts[0]) / 2);
+        EXPECT_THROW(read_all(parts), Error) << "zstd=" << zstd;
+    }
+}
+
+TEST_F(ArchiveTest, MissingMiddlePartIsNamed) {
+    write_file("b.part000", "x");
+    write_file("b.part002", "x");
+    try {
+        find_parts(dir_ / "b");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("b.part001"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(find_parts(dir_ / "nothing"), Error);
+}
+
+}  // namespace
+}  // namespace airlock::archive

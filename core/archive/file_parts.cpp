@@ -1,0 +1,211 @@
+#include "core/archive/file_parts.hpp"
+
+#include "core/base/error.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <regex>
+
+namespace airlock::archive {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string errno_text() {
+    return std::strerror(errno);
+}
+
+/// `BASE` when `path` is `BASE.partNNN`.
+std::optional<fs::path> strip_part_suffix(const fs::path& path) {
+    static const std::regex part_re(R"(^(.*)\.part[0-9]{3,}$)");
+    std::smatch m;
+    std::string s = path.string();
+    if (std::regex_match(s, m, part_re))
+        return fs::path(m[1].str());
+    return std::nullopt;
+}
+
+}  // namespace
+
+fs::path part_path(const fs::path& base, std::size_t index) {
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, ".part%03zu", index);
+    return fs::path(base.string() + suffix);
+}
+
+std::vector<fs::path> find_parts(const fs::path& path) {
+    std::error_code ec;
+    fs::path base = path;
+    if (auto stripped = strip_part_suffix(path)) {
+        base = *stripped;
+    } else if (fs::is_regular_file(path, ec)) {
+        return {path};
+    }
+    if (!fs::exists(part_path(base, 0), ec)) {
+        throw Error("no bundle at " + quote(path.string()) + " (neither the file nor " +
+                    quote(part_path(base, 0).string()) + " exists)");
+    }
+    std::vector<fs::path> parts;
+    for (std::size_t i = 0; fs::exists(part_path(base, i), ec); ++i) {
+        parts.push_back(part_path(base, i));
+    }
+    // A part after a gap means one in the middle is missing: reading on would look truncated.
+    fs::path dir = base.parent_path().empty() ? fs::path(".") : base.parent_path();
+    std::string prefix = base.filename().string() + ".part";
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) != 0)
+            continue;
+        std::string digits = name.substr(prefix.size());
+        if (digits.size() < 3 || !std::all_of(digits.begin(), digits.end(), ::isdigit))
+            continue;
+        std::size_t index = std::stoull(digits);
+        if (index >= parts.size()) {
+            throw Error("bundle part " + quote(part_path(base, parts.size()).string()) +
+                        " is missing, but " + quote(entry.path().string()) + " exists")
+                .with_hint("copy every part of the bundle into the same directory");
+        }
+    }
+    return parts;
+}
+
+PartsSink::PartsSink(fs::path dest, std::optional<std::uint64_t> split_size)
+    : dest_(std::move(dest)), split_size_(split_size) {
+    if (split_size_ && *split_size_ == 0) {
+        throw Error("the split size must be greater than 0", Exit::usage);
+    }
+    open_next();
+}
+
+PartsSink::~PartsSink() {
+    if (fd_ >= 0)
+        ::close(fd_);
+    if (!committed_) {
+        for (const auto& t : temps_)
+            ::unlink(t.c_str());
+    }
+}
+
+void PartsSink::open_next() {
+    fs::path final_path = split_size_ ? part_path(dest_, temps_.size()) : dest_;
+    std::string tmpl =
+        (final_path.parent_path() / ("." + final_path.filename().string() + ".tmp-XXXXXX"))
+            .string();
+    int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) {
+        throw Error("cannot create a temporary file next to " + quote(final_path.string()) + ": " +
+                    errno_text());
+    }
+    ::fchmod(fd, 0644);
+    fd_ = fd;
+    temps_.emplace_back(tmpl);
+    in_part_ = 0;
+}
+
+void PartsSink::close_current() {
+    if (fd_ < 0)
+        return;
+    if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+        fd_ = -1;
+        throw Error("cannot write " + quote(temps_.back().string()) + ": " + errno_text());
+    }
+    fd_ = -1;
+}
+
+void PartsSink::write(const void* data, std::size_t size) {
+    const char* p = static_cast<const char*>(data);
+    while (size > 0) {
+        if (split_size_ && in_part_ == *split_size_) {
+            close_current();
+            open_next();
+        }
+        std::size_t n = size;
+        if (split_size_)
+            n = static_cast<std::size_t>(std::min<std::uint64_t>(n, *split_size_ - in_part_));
+        ssize_t w = ::write(fd_, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            throw Error("cannot write " + quote(temps_.back().string()) + ": " + errno_text())
+                .with_hint("check the free space on the destination");
+        }
+        p += w;
+        size -= static_cast<std::size_t>(w);
+        in_part_ += static_cast<std::uint64_t>(w);
+        total_ += static_cast<std::uint64_t>(w);
+    }
+}
+
+void PartsSink::finish() {
+    close_current();
+}
+
+std::vector<fs::path> PartsSink::commit() {
+    close_current();
+    std::vector<fs::path> finals;
+    for (std::size_t i = 0; i < temps_.size(); ++i) {
+        fs::path final_path = split_size_ ? part_path(dest_, i) : dest_;
+        if (::rename(temps_[i].c_str(), final_path.c_str()) != 0) {
+            throw Error("cannot rename " + quote(temps_[i].string()) + " to " +
+                        quote(final_path.string()) + ": " + errno_text());
+        }
+        finals.push_back(final_path);
+    }
+    committed_ = true;
+    // Parts left over from an earlier, bigger build of the same name would be read as ours.
+    for (std::size_t i = split_size_ ? temps_.size() : 0;; ++i) {
+        fs::path stale = part_path(dest_, i);
+        if (::unlink(stale.c_str()) != 0)
+            break;
+    }
+    if (split_size_)
+        ::unlink(dest_.c_str());
+    return finals;
+}
+
+PartsSource::PartsSource(std::vector<fs::path> parts) : parts_(std::move(parts)) {
+    if (parts_.empty())
+        throw Error("no input files", Exit::internal);
+}
+
+PartsSource::~PartsSource() {
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+const fs::path& PartsSource::current() const {
+    return parts_[std::min(index_, parts_.size() - 1)];
+}
+
+std::size_t PartsSource::read(void* data, std::size_t size) {
+    while (index_ < parts_.size()) {
+        if (fd_ < 0) {
+            fd_ = ::open(parts_[index_].c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd_ < 0) {
+                throw Error("cannot open " + quote(parts_[index_].string()) + ": " + errno_text());
+            }
+            ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+        }
+        ssize_t n = ::read(fd_, data, size);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            throw Error("cannot read " + quote(parts_[index_].string()) + ": " + errno_text());
+        }
+        if (n > 0)
+            return static_cast<std::size_t>(n);
+        ::close(fd_);
+        fd_ = -1;
+        ++index_;
+    }
+    return 0;
+}
+
+}  // namespace airlock::archive

@@ -1,0 +1,54 @@
+#pragma once
+/// Zstandard (RFC 8878) in front of a byte stream: compress on the way out, decompress on the way
+/// in. The worker count is pinned so the same input always gives the same bytes.
+
+#include "core/archive/byte_stream.hpp"
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace airlock::archive {
+
+/// True when `head` starts with the zstd frame magic number (28 B5 2F FD).
+bool is_zstd(std::string_view head);
+
+class ZstdSink final : public ByteSink {
+  public:
+    /// `workers` 0 compresses on the calling thread; N ≥ 1 uses N threads. The output depends
+    /// on the level and on whether workers is 0 or not, so callers pin both.
+    ZstdSink(ByteSink& inner, int level, int workers);
+    ~ZstdSink() override;
+    void write(const void* data, std::size_t size) override;
+    void finish() override;
+
+  private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+class ZstdSource final : public ByteSource {
+  public:
+    /// `head` holds bytes already read from `inner` (the sniffed magic number).
+    ZstdSource(ByteSource& inner, std::string head = {});
+    ~ZstdSource() override;
+    std::size_t read(void* data, std::size_t size) override;
+
+  private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+/// Hands back sniffed bytes first, then the rest of `inner` (used when the stream is not zstd).
+class PrefixedSource final : public ByteSource {
+  public:
+    PrefixedSource(ByteSource& inner, std::string head) : inner_(inner), head_(std::move(head)) {}
+    std::size_t read(void* data, std::size_t size) override;
+
+  private:
+    ByteSource& inner_;
+    std::string head_;
+    std::size_t pos_ = 0;
+};
+
+}  // namespace airlock::archive
