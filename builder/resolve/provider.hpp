@@ -1,0 +1,67 @@
+#pragma once
+/// The resolver's view of an ecosystem (PyPI, conda): candidates, their dependencies and names.
+/// Everything ecosystem-specific (version syntax, markers, tags, indexes) stays behind this
+/// interface, as in resolvo's DependencyProvider; the engine (resolver.hpp) sees only indices.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace airlock::resolve {
+
+/// A provider-defined package key, e.g. `torch` or `requests[socks]` (an extra is its own
+/// package that depends on the base one at the same version).
+using PackageId = std::string;
+
+enum class Availability {
+    ok,           ///< may be selected
+    yanked,       ///< may be selected only when some requirement pins it exactly (`==`)
+    unavailable,  ///< never selected; `reason` says why (no wheel for the target, requires-python…)
+};
+
+struct Candidate {
+    std::string version;    ///< as displayed, e.g. `2.5.1+cu124`
+    std::size_t order = 0;  ///< rank in ascending version order (ranges in explanations)
+    Availability availability = Availability::ok;
+    std::string reason;  ///< for yanked / unavailable candidates
+};
+
+struct Dependency {
+    PackageId package;
+    std::string constraint;  ///< in the provider's syntax (`>=1.2,<2`); empty means any version
+};
+
+class Provider {
+  public:
+    virtual ~Provider() = default;
+
+    /// Every known version of `package`, most preferred first (the engine picks the first
+    /// selectable one). Stable for the whole resolution. Empty when the package does not exist.
+    virtual std::vector<Candidate> candidates(const PackageId& package) = 0;
+
+    /// For each candidate of `package` (same order as candidates()), whether it satisfies
+    /// `constraint`.
+    virtual std::vector<bool> matches(const PackageId& package, const std::string& constraint) = 0;
+
+    /// Whether `constraint` pins one exact version (`==1.2`), which allows a yanked candidate.
+    virtual bool pins_exactly(const std::string& constraint) {
+        (void)constraint;
+        return false;
+    }
+
+    /// The requirements of candidate `index` of `package`.
+    virtual std::vector<Dependency> dependencies(const PackageId& package, std::size_t index) = 0;
+
+    /// Names are about to be needed: start loading them concurrently (optional).
+    virtual void prefetch(const std::vector<PackageId>& packages) { (void)packages; }
+
+    /// How `package` appears in messages.
+    virtual std::string display(const PackageId& package) { return package; }
+
+    /// Why a package has no candidates at all, e.g. "no index has a project named `foo`".
+    virtual std::string describe_missing(const PackageId& package) {
+        return "no package named " + display(package) + " exists";
+    }
+};
+
+}  // namespace airlock::resolve
