@@ -44,7 +44,8 @@ class NginxError(RuntimeError):
 class Nginx:
     """nginx serving `root` on http://127.0.0.1:PORT.
 
-    limit_rate:  per-connection rate cap, nginx syntax ("4m" = 4 MiB/s, "512k").
+    limit_rate:  per-connection rate cap, nginx syntax ("4m" = 4 MiB/s, "512k"). nginx lets the
+                 first second's worth through at once, so only longer transfers show the cap.
     limit_conn:  at most N concurrent connections per client address; beyond that nginx answers 503.
     ranges:      False sets `max_ranges 0` so Range headers are ignored (full 200 answers).
     http2:       True listens with h2c (HTTP/2 prior knowledge; HTTP/1.1 no longer works then).
@@ -109,12 +110,13 @@ class Nginx:
             conf.write_text(self._config())
             errlog = self.dir / "logs" / "error.log"
             errlog.write_text("")
-            self.proc = subprocess.Popen(
-                [NGINX, "-p", str(self.dir), "-c", str(conf), "-e", str(errlog)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=open(self.dir / "logs" / "stderr.log", "wb"),
-            )
+            with open(self.dir / "logs" / "stderr.log", "wb") as stderr:
+                self.proc = subprocess.Popen(
+                    [NGINX, "-p", str(self.dir), "-c", str(conf), "-e", str(errlog)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                )
             if self._wait_ready():
                 _running.append(self)
                 return self
