@@ -1,0 +1,64 @@
+"""airlock-install cannot reach a network: libcurl is not among its NEEDED libraries.
+
+A security reviewer checks this with `ldd`/`readelf -d`; so does this test. airlock-build, the
+connected side, does link libcurl. Both programs answer --version and --help.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+
+from airlock_testing import programs  # noqa: E402
+
+NETWORK_LIBS = re.compile(r"lib(curl|ssh2?|nghttp2|nghttp3|ngtcp2|psl|idn2|ldap|rtmp|gssapi_krb5|brotlidec)\b")
+
+
+def needed(binary: Path):
+    readelf = shutil.which("readelf")
+    if readelf is None:
+        raise unittest.SkipTest("readelf not found (apt-get install binutils)")
+    out = subprocess.run([readelf, "-d", str(binary)], capture_output=True, text=True, check=True).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+def ldd(binary: Path):
+    """Every library the loader would map (transitively), when ldd is available."""
+    if shutil.which("ldd") is None:
+        return None
+    r = subprocess.run(["ldd", str(binary)], capture_output=True, text=True)
+    return [line.split()[0] for line in r.stdout.splitlines() if line.strip()] if r.returncode == 0 else None
+
+
+class LinkageTest(unittest.TestCase):
+    def test_installer_does_not_link_libcurl(self):
+        libs = needed(programs.airlock_install())
+        self.assertTrue(libs, "readelf found no NEEDED entries: is airlock-install dynamically linked?")
+        self.assertEqual([lib for lib in libs if NETWORK_LIBS.search(lib)], [], "airlock-install NEEDED: %s" % libs)
+
+    def test_installer_does_not_load_libcurl_transitively(self):
+        libs = ldd(programs.airlock_install())
+        if libs is None:
+            self.skipTest("ldd not available")
+        self.assertEqual([lib for lib in libs if "libcurl" in lib], [], "ldd airlock-install: %s" % libs)
+
+    def test_builder_links_libcurl(self):
+        libs = needed(programs.airlock_build())
+        self.assertTrue(any(lib.startswith("libcurl") for lib in libs), "airlock-build NEEDED: %s" % libs)
+
+    def test_version_and_help_work_on_both(self):
+        for name, exe in (("airlock-build", programs.airlock_build()), ("airlock-install", programs.airlock_install())):
+            code, out, err = programs.run([exe, "--version"], timeout=30)
+            self.assertEqual((code, err), (0, ""), name)
+            self.assertRegex(out, r"^%s \d+\.\d+\.\d+" % name)
+            code, out, err = programs.run([exe, "--help"], timeout=30)
+            self.assertEqual((code, err), (0, ""), name)
+            self.assertIn("Usage: %s" % name, out)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
