@@ -1,0 +1,83 @@
+#pragma once
+/// Package index client: PEP 503 (HTML) and PEP 691 (JSON) simple repository pages, PEP 658/714
+/// core metadata, with a zip range-read fallback for METADATA. Several indexes; an index with
+/// `packages = [...]` is the only source of those packages (no --extra-index-url shadowing).
+
+#include "builder/index/project_page.hpp"
+#include "builder/manifest/manifest.hpp"
+#include "builder/net/http_client.hpp"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace airlock::index {
+
+/// The Accept header of every page request (PEP 691 JSON preferred, HTML accepted).
+inline constexpr const char* page_accept =
+    "Accept: application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, "
+    "text/html;q=0.01";
+
+struct IndexClientOptions {
+    std::filesystem::path cache_dir;  ///< empty: net::default_cache_dir()
+    net::CacheMode cache_mode = net::CacheMode::revalidate;
+    int retries = 3;
+};
+
+/// How METADATA was obtained (for tests and `-v` output).
+enum class MetadataSource { cache, pep658, range_read, whole_wheel };
+
+class IndexClient {
+  public:
+    explicit IndexClient(std::vector<manifest::IndexSpec> indexes, IndexClientOptions options = {});
+    ~IndexClient();
+
+    /// The indexes that may serve `name` (any spelling), in the order they are asked: the one
+    /// index listing it in `packages`, else every index without a `packages` list.
+    std::vector<const manifest::IndexSpec*> indexes_for(std::string_view name) const;
+
+    /// The page of the first eligible index that has the project; nullptr when none has it.
+    /// Throws airlock::Error for failures other than 404 (URL and status in the message).
+    /// The page stays valid for the client's lifetime.
+    const ProjectPage* find_project(std::string_view name);
+
+    /// Like find_project, but a missing project is an error naming the indexes asked.
+    const ProjectPage& project(std::string_view name);
+
+    /// Fetches the pages of many projects concurrently so later find_project calls are memory
+    /// lookups. Errors are not thrown here; they are thrown by the find_project call that needs
+    /// the page.
+    void prefetch(const std::vector<std::string>& names);
+
+    /// The METADATA text of a wheel: PEP 658 `<url>.metadata` (hash verified), else range reads
+    /// of the zip's central directory and METADATA member, else the whole wheel. Cached on disk
+    /// by the wheel's sha256 (or URL).
+    std::string metadata(const DistFile& file, MetadataSource* source = nullptr);
+
+    /// Fetches METADATA of many wheels concurrently (PEP 658 files in one batch); later
+    /// metadata() calls are memory lookups. Errors surface on the metadata() call.
+    void prefetch_metadata(const std::vector<DistFile>& files);
+
+    net::HttpClient& http() { return *http_; }
+
+  private:
+    struct PageResult;
+    const PageResult& page_result(const std::string& normalized);
+    std::string metadata_cache_key(const DistFile& file) const;
+
+    std::vector<manifest::IndexSpec> indexes_;
+    IndexClientOptions options_;
+    std::unique_ptr<net::HttpClient> http_;
+    std::mutex mutex_;
+    std::map<std::string, std::unique_ptr<PageResult>> pages_;  ///< normalised name → result
+    std::map<std::string, std::string> metadata_memory_;        ///< cache key → METADATA
+};
+
+/// PEP 503 normalisation: lowercase, runs of `-_.` become one `-`.
+std::string normalize_name(std::string_view name);
+
+}  // namespace airlock::index

@@ -1,0 +1,517 @@
+#include "builder/manifest/manifest.hpp"
+
+#include "core/base/error.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace airlock::manifest {
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string normalize_package(std::string_view name) {
+    std::string out;
+    bool in_separator = false;
+    for (char c : name) {
+        if (c == '-' || c == '_' || c == '.') {
+            in_separator = true;
+            continue;
+        }
+        if (in_separator && !out.empty())
+            out += '-';
+        in_separator = false;
+        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    return out;
+}
+
+const char* type_name(toml::node_type type) {
+    switch (type) {
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a float";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::date:
+            return "a date";
+        case toml::node_type::time:
+            return "a time";
+        case toml::node_type::date_time:
+            return "a date-time";
+        default:
+            return "nothing";
+    }
+}
+
+/// Validates one document and reports problems with their place in the file.
+class Reader {
+  public:
+    Reader(std::string_view text, const std::filesystem::path& path, const EnvLookup& env)
+        : text_(text), file_(path.string()), env_(env) {}
+
+    SourceLocation location(const toml::source_region& region) const {
+        return {file_, static_cast<std::size_t>(region.begin.line),
+                static_cast<std::size_t>(region.begin.column)};
+    }
+
+    [[noreturn]] void fail(const toml::source_region& region, const std::string& message,
+                           std::size_t span = 1) const {
+        auto where = location(region);
+        if (where.line == 0)
+            where = {file_, 1, 1};
+        if (span <= 1 && region.end.line == region.begin.line &&
+            region.end.column > region.begin.column) {
+            span = region.end.column - region.begin.column;
+        }
+        throw Error(source_excerpt(where, line_of(text_, where.line), message, span), Exit::user);
+    }
+
+    /// Rejects keys not in `allowed`, suggesting the closest one.
+    void check_keys(const toml::table& table, std::string_view what,
+                    std::initializer_list<std::string_view> allowed) const {
+        for (auto&& [key, value] : table) {
+            (void)value;
+            if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end())
+                continue;
+            std::string message = "unknown key " + quote(key.str()) + " in " + std::string(what);
+            std::string_view best;
+            std::size_t best_distance = 3;
+            for (auto candidate : allowed) {
+                auto d = edit_distance(key.str(), candidate);
+                if (d < best_distance && d < std::max<std::size_t>(2, candidate.size() / 2 + 1)) {
+                    best_distance = d;
+                    best = candidate;
+                }
+            }
+            if (!best.empty()) {
+                message += "; did you mean " + quote(best) + "?";
+            } else {
+                message += "; allowed keys: ";
+                bool first = true;
+                for (auto candidate : allowed) {
+                    message += (first ? "" : ", ") + quote(candidate);
+                    first = false;
+                }
+            }
+            fail(key.source(), message, key.str().size());
+        }
+    }
+
+    const toml::node* required(const toml::table& table, std::string_view key,
+                               std::string_view what, std::string_view example) const {
+        const toml::node* node = table.get(key);
+        if (!node) {
+            fail(table.source(), std::string(what) + " has no " + quote(key) + "; add e.g. " +
+                                     std::string(example));
+        }
+        return node;
+    }
+
+    std::string string_value(const toml::node& node, std::string_view key,
+                             std::string_view example) const {
+        if (auto s = node.as_string()) {
+            if (s->get().empty())
+                fail(node.source(), quote(key) + " must not be empty");
+            return s->get();
+        }
+        std::string message = quote(key) + " must be a string, not " + type_name(node.type());
+        if (node.is_floating_point() || node.is_integer()) {
+            message += "; quote it: " + std::string(example);
+        } else {
+            message += "; e.g. " + std::string(example);
+        }
+        fail(node.source(), message);
+    }
+
+    std::vector<std::string> string_array(const toml::node& node, std::string_view key) const {
+        auto array = node.as_array();
+        if (!array) {
+            fail(node.source(), quote(key) + " must be an array of strings, not " +
+                                    type_name(node.type()) + "; e.g. " + std::string(key) +
+                                    " = [\"...\"]");
+        }
+        std::vector<std::string> out;
+        for (auto&& element : *array) {
+            auto s = element.as_string();
+            if (!s) {
+                fail(element.source(), "every entry of " + quote(key) + " must be a string, not " +
+                                           type_name(element.type()));
+            }
+            if (s->get().empty()) {
+                fail(element.source(), "an entry of " + quote(key) + " is empty; remove it");
+            }
+            out.push_back(s->get());
+        }
+        return out;
+    }
+
+    /// `${NAME}` → the variable's value; an unset variable is an error at its place.
+    std::string expand(const toml::node& node, std::string_view key) const {
+        const std::string& raw = node.as_string()->get();
+        std::string out;
+        std::size_t i = 0;
+        while (i < raw.size()) {
+            if (raw.compare(i, 2, "${") != 0) {
+                out += raw[i++];
+                continue;
+            }
+            auto close = raw.find('}', i + 2);
+            auto name = std::string_view(raw).substr(
+                i + 2, close == std::string::npos ? std::string::npos : close - i - 2);
+            static const std::regex valid("[A-Za-z_][A-Za-z0-9_]*");
+            auto region = node.source();
+            region.begin.column += static_cast<toml::source_index>(i + 1);
+            region.end = region.begin;
+            if (close == std::string::npos || !std::regex_match(name.begin(), name.end(), valid)) {
+                fail(region,
+                     "malformed variable reference in " + quote(key) +
+                         "; write ${NAME} with NAME made of letters, digits and `_`",
+                     2);
+            }
+            auto value = env_ ? env_(name) : std::nullopt;
+            if (!value) {
+                fail(region,
+                     "environment variable " + quote(name) + " used in " + quote(key) +
+                         " is not set; export it before running airlock-build",
+                     name.size() + 3);
+            }
+            out += *value;
+            i = close + 1;
+        }
+        return out;
+    }
+
+    std::string url_value(const toml::node& node, std::string_view key,
+                          std::string_view example) const {
+        string_value(node, key, example);
+        std::string url = expand(node, key);
+        if (!(url.starts_with("http://") || url.starts_with("https://") ||
+              url.starts_with("file://")) ||
+            url.find_first_of(" \t\r\n") != std::string::npos) {
+            fail(node.source(),
+                 quote(key) + " must be an absolute http(s):// or file:// URL, got " + quote(url));
+        }
+        while (url.size() > 8 && url.back() == '/')
+            url.pop_back();
+        return url;
+    }
+
+    const toml::table& table_value(const toml::node& node, std::string_view key) const {
+        auto table = node.as_table();
+        if (!table) {
+            fail(node.source(), quote(key) + " must be a table ([" + std::string(key) + "]), not " +
+                                    type_name(node.type()));
+        }
+        return *table;
+    }
+
+    std::vector<const toml::table*> table_array(const toml::node& node,
+                                                std::string_view key) const {
+        auto array = node.as_array();
+        if (!array || !array->is_array_of_tables()) {
+            fail(node.source(), quote(key) + " must be an array of tables: write [[" +
+                                    std::string(key) + "]] for each one");
+        }
+        std::vector<const toml::table*> out;
+        for (auto&& element : *array)
+            out.push_back(element.as_table());
+        return out;
+    }
+
+    std::string_view text_;
+    std::string file_;
+    const EnvLookup& env_;
+};
+
+bool is_safe_name(std::string_view name) {
+    static const std::regex safe("[A-Za-z0-9][A-Za-z0-9._-]*");
+    return std::regex_match(name.begin(), name.end(), safe);
+}
+
+bool is_platform_tag(std::string_view tag) {
+    static const std::regex platform(
+        "(manylinux_[0-9]+_[0-9]+|musllinux_[0-9]+_[0-9]+|manylinux1|manylinux2010|manylinux2014|"
+        "linux)_(x86_64|i686|aarch64|armv7l|ppc64le|ppc64|s390x|riscv64)"
+        "|win_amd64|win32|win_arm64"
+        "|macosx_[0-9]+_[0-9]+_(x86_64|arm64|universal2|intel|universal|fat64|fat32|fat|i386|ppc64|"
+        "ppc)");
+    return std::regex_match(tag.begin(), tag.end(), platform);
+}
+
+Bundle read_bundle(const Reader& r, const toml::table& table) {
+    r.check_keys(table, "[bundle]", {"name", "version"});
+    Bundle bundle;
+    bundle.where = r.location(table.source());
+    auto name = r.required(table, "name", "[bundle]", "name = \"my-bundle\"");
+    bundle.name = r.string_value(*name, "name", "name = \"my-bundle\"");
+    if (!is_safe_name(bundle.name)) {
+        r.fail(name->source(), "bundle name " + quote(bundle.name) +
+                                   " may only use letters, digits, `.`, `_` and `-` (it names "
+                                   "files)");
+    }
+    auto version = r.required(table, "version", "[bundle]", "version = \"2026.1.0\"");
+    bundle.version = r.string_value(*version, "version", "version = \"2026.1.0\"");
+    if (bundle.version.find_first_of(" \t/\\") != std::string::npos) {
+        r.fail(version->source(),
+               "bundle version " + quote(bundle.version) + " may not contain spaces or slashes");
+    }
+    return bundle;
+}
+
+TargetSpec read_target(const Reader& r, const toml::table& table) {
+    r.check_keys(table, "[[target]]", {"name", "python", "platform", "implementation", "cuda"});
+    TargetSpec target;
+    target.where = r.location(table.source());
+    auto name = r.required(table, "name", "[[target]]", "name = \"linux-py312\"");
+    target.name = r.string_value(*name, "name", "name = \"linux-py312\"");
+    if (!is_safe_name(target.name)) {
+        r.fail(name->source(), "target name " + quote(target.name) +
+                                   " may only use letters, digits, `.`, `_` and `-` (it names "
+                                   "files such as pylock.<target>.toml)");
+    }
+    auto python = r.required(table, "python", "[[target]]", "python = \"3.12\"");
+    target.python = r.string_value(*python, "python", "python = \"3.12\"");
+    static const std::regex python_version("3\\.[0-9]+(\\.[0-9]+)?");
+    if (!std::regex_match(target.python, python_version)) {
+        r.fail(python->source(), quote(target.python) +
+                                     " is not a Python version; write the version the target "
+                                     "runs, e.g. python = \"3.12\"");
+    }
+    auto platform =
+        r.required(table, "platform", "[[target]]", "platform = \"manylinux_2_28_x86_64\"");
+    target.platform = r.string_value(*platform, "platform", "platform = \"manylinux_2_28_x86_64\"");
+    if (!is_platform_tag(target.platform)) {
+        r.fail(platform->source(),
+               quote(target.platform) +
+                   " is not a wheel platform tag; use e.g. `manylinux_2_28_x86_64`, "
+                   "`musllinux_1_2_x86_64`, `win_amd64` or `macosx_11_0_arm64`");
+    }
+    target.implementation = "cpython";
+    if (auto impl = table.get("implementation")) {
+        auto value = r.string_value(*impl, "implementation", "implementation = \"cpython\"");
+        if (value == "cpython" || value == "cp") {
+            target.implementation = "cpython";
+        } else if (value == "pypy" || value == "pp") {
+            target.implementation = "pypy";
+        } else {
+            r.fail(impl->source(),
+                   quote(value) + " is not a supported implementation; use `cpython` or `pypy`");
+        }
+    }
+    if (auto cuda = table.get("cuda")) {
+        auto value = r.string_value(*cuda, "cuda", "cuda = \"12.4\"");
+        static const std::regex cuda_version("[0-9]+\\.[0-9]+");
+        if (!std::regex_match(value, cuda_version)) {
+            r.fail(cuda->source(),
+                   quote(value) + " is not a CUDA version; write e.g. cuda = \"12.4\"");
+        }
+        if (target.platform.starts_with("macosx")) {
+            r.fail(cuda->source(), "target " + quote(target.name) +
+                                       " is a macOS target, which has no CUDA; remove `cuda`");
+        }
+        target.cuda = value;
+    }
+    return target;
+}
+
+IndexSpec read_index(const Reader& r, const toml::table& table) {
+    r.check_keys(table, "[[index]]", {"name", "url", "mirrors", "packages"});
+    IndexSpec index;
+    index.where = r.location(table.source());
+    auto name = r.required(table, "name", "[[index]]", "name = \"pypi\"");
+    index.name = r.string_value(*name, "name", "name = \"pypi\"");
+    if (!is_safe_name(index.name)) {
+        r.fail(name->source(), "index name " + quote(index.name) +
+                                   " may only use letters, digits, `.`, `_` and `-`");
+    }
+    auto url = r.required(table, "url", "[[index]]", "url = \"https://pypi.org/simple\"");
+    index.url = r.url_value(*url, "url", "url = \"https://pypi.org/simple\"");
+    if (auto mirrors = table.get("mirrors")) {
+        r.string_array(*mirrors, "mirrors");
+        for (auto&& element : *mirrors->as_array()) {
+            index.mirrors.push_back(r.url_value(element, "mirrors", "\"https://mirror/simple\""));
+        }
+    }
+    if (auto packages = table.get("packages")) {
+        auto names = r.string_array(*packages, "packages");
+        if (names.empty()) {
+            r.fail(packages->source(),
+                   "`packages` is empty; list the packages only this index "
+                   "may serve, or remove the key to use it for all others");
+        }
+        static const std::regex valid("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
+        std::size_t i = 0;
+        for (auto&& element : *packages->as_array()) {
+            if (!std::regex_match(names[i], valid)) {
+                r.fail(element.source(), quote(names[i]) +
+                                             " is not a package name; list bare names such as "
+                                             "\"torch\" (no versions or extras)");
+            }
+            auto normalized = normalize_package(names[i]);
+            if (std::find(index.packages.begin(), index.packages.end(), normalized) ==
+                index.packages.end()) {
+                index.packages.push_back(normalized);
+            }
+            ++i;
+        }
+    }
+    return index;
+}
+
+}  // namespace
+
+std::optional<std::string> process_env(std::string_view name) {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (!value)
+        return std::nullopt;
+    return std::string(value);
+}
+
+Manifest parse_manifest(std::string_view text, const std::filesystem::path& path,
+                        const EnvLookup& env) {
+    Reader r(text, path, env);
+    toml::table root;
+    try {
+        root = toml::parse(text, path.string());
+    } catch (const toml::parse_error& e) {
+        SourceLocation where{path.string(), static_cast<std::size_t>(e.source().begin.line),
+                             static_cast<std::size_t>(e.source().begin.column)};
+        if (where.line == 0)
+            where.line = 1;
+        if (where.column == 0)
+            where.column = 1;
+        throw Error(source_excerpt(where, line_of(text, where.line),
+                                   "invalid TOML: " + std::string(e.description())),
+                    Exit::user);
+    }
+
+    Manifest manifest;
+    manifest.path = path;
+    r.check_keys(root, "the manifest", {"bundle", "target", "index", "python", "conda"});
+    toml::source_region top{{1, 1}, {1, 1}, nullptr};
+
+    if (auto conda = root.get("conda")) {
+        r.fail(conda->source(),
+               "[conda] is not supported yet; remove it and list Python "
+               "packages under [python] requirements");
+    }
+
+    auto bundle = root.get("bundle");
+    if (!bundle)
+        r.fail(top, "the manifest has no [bundle]; add [bundle] with name and version");
+    manifest.bundle = read_bundle(r, r.table_value(*bundle, "bundle"));
+
+    auto targets = root.get("target");
+    if (!targets) {
+        r.fail(top,
+               "the manifest has no [[target]]; add one, e.g. [[target]] name = \"linux\" "
+               "python = \"3.12\" platform = \"manylinux_2_28_x86_64\"");
+    }
+    std::map<std::string, SourceLocation> target_names;
+    for (const toml::table* table : r.table_array(*targets, "target")) {
+        auto target = read_target(r, *table);
+        auto [it, inserted] = target_names.emplace(target.name, target.where);
+        if (!inserted) {
+            r.fail(table->get("name")->source(),
+                   "target name " + quote(target.name) + " is already used at line " +
+                       std::to_string(it->second.line) + "; give each [[target]] its own name");
+        }
+        manifest.targets.push_back(std::move(target));
+    }
+
+    std::map<std::string, SourceLocation> index_names;
+    std::map<std::string, std::string> package_owner;
+    if (auto indexes = root.get("index")) {
+        for (const toml::table* table : r.table_array(*indexes, "index")) {
+            auto index = read_index(r, *table);
+            auto [it, inserted] = index_names.emplace(index.name, index.where);
+            if (!inserted) {
+                r.fail(table->get("name")->source(),
+                       "index name " + quote(index.name) + " is already used at line " +
+                           std::to_string(it->second.line) + "; give each [[index]] its own name");
+            }
+            if (auto packages = table->get("packages")) {
+                for (auto&& element : *packages->as_array()) {
+                    auto normalized = normalize_package(*element.value<std::string>());
+                    auto [owner, fresh] = package_owner.emplace(normalized, index.name);
+                    if (!fresh && owner->second != index.name) {
+                        r.fail(element.source(),
+                               "package " + quote(normalized) + " is claimed by index " +
+                                   quote(owner->second) + " and index " + quote(index.name) +
+                                   "; a package may come from one index only: remove it from "
+                                   "one of the `packages` lists");
+                    }
+                }
+            }
+            manifest.indexes.push_back(std::move(index));
+        }
+    }
+
+    auto python = root.get("python");
+    if (!python) {
+        r.fail(top, "the manifest has no [python] section; add [python] requirements = [...]");
+    }
+    const auto& python_table = r.table_value(*python, "python");
+    r.check_keys(python_table, "[python]", {"requirements"});
+    auto requirements =
+        r.required(python_table, "requirements", "[python]", "requirements = [\"requests>=2\"]");
+    manifest.python.requirements = r.string_array(*requirements, "requirements");
+    if (manifest.python.requirements.empty()) {
+        r.fail(requirements->source(),
+               "`requirements` is empty; list what to bundle, e.g. "
+               "requirements = [\"requests>=2\"]");
+    }
+    for (auto&& element : *requirements->as_array()) {
+        manifest.python.where.push_back(r.location(element.source()));
+    }
+    if (manifest.indexes.empty()) {
+        r.fail(python->source(),
+               "the manifest has requirements but no [[index]] to take them "
+               "from; add [[index]] name = \"pypi\" url = "
+               "\"https://pypi.org/simple\"");
+    }
+    return manifest;
+}
+
+Manifest load_manifest(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw Error("cannot read manifest " + quote(path.string()) + ": " +
+                        (std::filesystem::exists(path) ? "permission denied" : "no such file"),
+                    Exit::user);
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_manifest(text.str(), path);
+}
+
+}  // namespace airlock::manifest

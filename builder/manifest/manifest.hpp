@@ -1,0 +1,72 @@
+#pragma once
+/// The airlock manifest (TOML v1.0): what to bundle, for which targets, from which indexes.
+///
+/// ```toml
+/// [bundle]   name, version
+/// [[target]] name, python, platform, implementation?, cuda?
+/// [[index]]  name, url, mirrors?, packages?      # `${VAR}` expands in url and mirrors
+/// [python]   requirements = [...]
+/// ```
+/// Every problem is reported as `file:line:col`, the line and a caret, and says what to do.
+
+#include "core/base/source_excerpt.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace airlock::manifest {
+
+struct Bundle {
+    std::string name;
+    std::string version;
+    SourceLocation where;
+};
+
+struct TargetSpec {
+    std::string name;            ///< [A-Za-z0-9._-]+, unique; used in file names
+    std::string python;          ///< "3.12" (or "3.12.4")
+    std::string platform;        ///< a wheel platform tag: manylinux_2_28_x86_64, win_amd64, ...
+    std::string implementation;  ///< "cpython" (default) or "pypy"; `cp`/`pp` accepted as aliases
+    std::optional<std::string> cuda;  ///< "12.4"
+    SourceLocation where;
+};
+
+struct IndexSpec {
+    std::string name;                   ///< unique
+    std::string url;                    ///< `${VAR}` expanded; no trailing slash
+    std::vector<std::string> mirrors;   ///< equivalent roots, tried in order when `url` fails
+    std::vector<std::string> packages;  ///< PEP 503-normalised; when set, the ONLY source of these
+    SourceLocation where;
+};
+
+struct PythonSpec {
+    std::vector<std::string> requirements;  ///< PEP 508 strings as written
+    std::vector<SourceLocation> where;      ///< one per requirement
+};
+
+struct Manifest {
+    std::filesystem::path path;
+    Bundle bundle;
+    std::vector<TargetSpec> targets;
+    std::vector<IndexSpec> indexes;
+    PythonSpec python;
+};
+
+/// Looks up an environment variable for `${NAME}` expansion; nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+/// The process environment (std::getenv).
+std::optional<std::string> process_env(std::string_view name);
+
+/// Reads and validates a manifest file. Throws airlock::Error (Exit::user) on any problem.
+Manifest load_manifest(const std::filesystem::path& path);
+
+/// Parses manifest text; `path` is used in messages only. `env` resolves `${NAME}`.
+Manifest parse_manifest(std::string_view text, const std::filesystem::path& path,
+                        const EnvLookup& env = process_env);
+
+}  // namespace airlock::manifest
