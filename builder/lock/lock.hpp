@@ -10,11 +10,11 @@
 namespace airlock::lock {
 
 struct LockedFile {
-    std::string name;                  ///< file name, e.g. torch-2.5.1+cu124-cp312-cp312-linux_x86_64.whl
-    std::string url;                   ///< absolute URL on the index it was resolved from
+    std::string name;  ///< file name, e.g. torch-2.5.1+cu124-cp312-cp312-linux_x86_64.whl
+    std::string url;   ///< absolute URL on the index it was resolved from
     std::vector<std::string> mirrors;  ///< the same file under each mirror root, in order
     std::optional<std::uint64_t> size;
-    std::string sha256;                ///< lowercase hex; empty only when the index gave none
+    std::string sha256;  ///< lowercase hex; empty only when the index gave none
 };
 
 struct LockedPackage {
@@ -26,9 +26,12 @@ struct LockedPackage {
 };
 
 struct TargetLock {
-    std::string target;           ///< the [[target]] name
-    std::string requires_python;  ///< e.g. "==3.12.*"
+    std::string target;                   ///< the [[target]] name
+    std::string requires_python;          ///< e.g. "==3.12.*"
     std::vector<LockedPackage> packages;  ///< sorted by name
+    /// PEP 508 markers describing the target (PEP 751 `environments`), e.g.
+    /// `sys_platform == "linux" and platform_machine == "x86_64" and python_version == "3.12"`.
+    std::vector<std::string> environments;
 };
 
 }  // namespace airlock::lock
