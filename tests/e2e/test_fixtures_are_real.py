@@ -176,6 +176,22 @@ class IndexTest(unittest.TestCase):
         with self.assertRaises(urllib.error.HTTPError):
             fetch(self.server.url + "/whl/cu124/torch/index.json")
 
+    def test_mirror_serves_the_same_pages_under_another_root(self):
+        server = self.fx.serve().start()
+        try:
+            for accept in (None, "application/vnd.pypi.simple.v1+json"):
+                _, _, primary = fetch(self.fx.index_url(server.url) + "/sympy/", accept)
+                _, headers, mirror = fetch(self.fx.mirror_url(server.url) + "/sympy/", accept)
+                self.assertEqual(primary, mirror)
+            self.assertEqual(headers["Content-Type"], "application/vnd.pypi.simple.v1+json")
+            parser = Links()
+            parser.feed(primary.decode())
+            href = parser.links[0]["href"].split("#")[0]
+            status, _, _ = fetch(urllib.request.urljoin(self.fx.mirror_url(server.url) + "/sympy/", href))
+            self.assertEqual(status, 200)
+        finally:
+            server.stop()
+
     def test_metadata_file_equals_the_wheels_metadata(self):
         for name, path in self.fx.files.items():
             if name.endswith(".whl") and "/whl/" not in path.as_posix():

@@ -33,6 +33,7 @@ KiB = 1024
 MiB = 1024 * 1024
 DEFAULT_SCALE = 256 * KiB
 SMALL_PAYLOAD = 2 * KiB
+MIRROR_PREFIX = "/mirror/"
 
 
 # --------------------------------------------------------------------------------------------- data
@@ -93,12 +94,23 @@ class FixtureSet:
         return self.cases["default"].error
 
     def serve(self, **nginx_options) -> Nginx:
-        """An (unstarted) Nginx serving this set: use as `with fx.serve() as server:`."""
-        return Nginx(self.root, **nginx_options)
+        """An (unstarted) Nginx serving this set: use as `with fx.serve() as server:`.
+
+        The same tree is also served under MIRROR_PREFIX (see mirror_url), like TUNA mirrors PyPI.
+        """
+        aliases = dict(nginx_options.pop("aliases", {}) or {})
+        aliases.setdefault(MIRROR_PREFIX, self.root)
+        return Nginx(self.root, aliases=aliases, **nginx_options)
 
     def index_url(self, server_url: str, index: Optional[str] = None) -> str:
         info = self.indexes[index] if index else next(iter(self.indexes.values()))
         return server_url.rstrip("/") + info.path
+
+    def mirror_url(self, server_url: str, index: Optional[str] = None) -> str:
+        """The same index under another root (`/mirror/simple`): for `mirrors = [...]` tests.
+        A dead primary is any URL nginx answers 404 for, e.g. server_url + "/down/simple"."""
+        info = self.indexes[index] if index else next(iter(self.indexes.values()))
+        return server_url.rstrip("/") + MIRROR_PREFIX.rstrip("/") + info.path
 
     def env(self, server_url: str) -> Dict[str, str]:
         """AIRLOCK_INDEX_<NAME> for every index; torch_like also sets the example manifest's variables."""

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import List, Optional, Sequence, Union
+from typing import List, Mapping, Optional, Sequence, Union
 
 NGINX = os.environ.get("AIRLOCK_NGINX", "/usr/sbin/nginx")
 
@@ -53,6 +53,8 @@ class Nginx:
     access_log:  True writes `$status $request_method $uri $http_range $body_bytes_sent` lines, see
                  access_log_lines().
     json_dirs:   URL prefixes with PEP 691 content negotiation (default ["/simple/"]).
+    aliases:     {"/tuna/": some_dir}: serve another tree (or the same one: a mirror) under a
+                 prefix, with PEP 691 negotiation everywhere below it.
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class Nginx:
         locations: Sequence[str] = (),
         access_log: bool = False,
         json_dirs: Sequence[str] = ("/simple/",),
+        aliases: Optional[Mapping[str, Union[str, Path]]] = None,
         port: Optional[int] = None,
     ):
         self.root = Path(root).resolve()
@@ -76,6 +79,7 @@ class Nginx:
         self.locations = list(locations)
         self.access_log = access_log
         self.json_dirs = list(json_dirs)
+        self.aliases = {k: Path(v).resolve() for k, v in (aliases or {}).items()}
         self.requested_port = port
         self.port: Optional[int] = None
         self.dir: Optional[Path] = None
@@ -212,6 +216,16 @@ class Nginx:
                 "        add_header Vary Accept always;\n"
                 "        location ~ /index\\.json$ { types { } default_type %s; add_header Vary Accept always; }\n"
                 "    }" % (prefix, "application/vnd.pypi.simple.v1+json")
+            )
+        for prefix, path in self.aliases.items():
+            prefix = "/" + prefix.strip("/") + "/"
+            server.append(
+                "location %s {\n"
+                "        alias %s/;\n"
+                "        index $pep691_index;\n"
+                "        add_header Vary Accept always;\n"
+                "        location ~ /index\\.json$ { types { } default_type %s; add_header Vary Accept always; }\n"
+                "    }" % (prefix, path, "application/vnd.pypi.simple.v1+json")
             )
         server.extend(self.locations)
         http = [
