@@ -77,8 +77,9 @@ std::string show(const std::vector<PackageInfo>& packages, std::size_t p, const 
 /// The positive reading of a term: the versions it names (a negative term names its complement).
 std::string show_term(const std::vector<PackageInfo>& packages, const Term& term,
                       bool label_first = false) {
+    // A negative term reads as a requirement (`shared<2`): its constraint text says it best.
     return show(packages, term.package, term.set.allows_absent() ? term.set.complement() : term.set,
-                label_first);
+                label_first || term.set.allows_absent());
 }
 
 std::string no_versions(const std::vector<PackageInfo>& packages, const Term& term) {
@@ -98,8 +99,8 @@ std::string no_versions(const std::vector<PackageInfo>& packages, const Term& te
         if (shown++ < 4) {
             std::string why = c.reason.empty() ? "cannot be used" : c.reason;
             if (c.availability == Availability::yanked)
-                why = "was yanked" + (c.reason.empty() ? "" : " (" + c.reason + ")") +
-                      "; pin it with `==" + c.version + "` to use it anyway";
+                why = "was yanked" + (c.reason.empty() ? "" : ": " + c.reason) +
+                      ", pin it with `==" + c.version + "` to use it anyway";
             reasons.push_back(pkg.name + " " + c.version + " " + why);
         }
     }
@@ -111,15 +112,15 @@ std::string no_versions(const std::vector<PackageInfo>& packages, const Term& te
                 best = pkg.candidates[i].order;
                 newest = pkg.candidates[i].version;
             }
-        return "no version of " + show_term(packages, term) + " exists (the newest is " + newest +
-               ")";
+        return "no version of " + show_term(packages, term, true) + " exists (the newest is " +
+               newest + ")";
     }
-    std::string out = "no version of " + show_term(packages, term) + " can be used: ";
+    std::string out = show_term(packages, term, true) + " has no usable version (";
     for (std::size_t k = 0; k < reasons.size(); ++k)
         out += (k ? "; " : "") + reasons[k];
     if (shown > reasons.size())
         out += "; and " + std::to_string(shown - reasons.size()) + " more like these";
-    return out;
+    return out + ")";
 }
 
 /// When a dependency names no candidate at all, say so in the same sentence.
@@ -129,7 +130,7 @@ std::string empty_dependency_note(const std::vector<PackageInfo>& packages, cons
     if (!wanted.versions().empty())
         return "";
     if (pkg.candidates.empty())
-        return ", but " + pkg.missing;
+        return " (" + pkg.missing + ")";
     std::string newest;
     std::size_t best = 0;
     for (const auto& c : pkg.candidates)
@@ -137,7 +138,7 @@ std::string empty_dependency_note(const std::vector<PackageInfo>& packages, cons
             best = c.order;
             newest = c.version;
         }
-    return ", but no version of " + pkg.name + " matches (the newest is " + newest + ")";
+    return " (no version of " + pkg.name + " matches; the newest is " + newest + ")";
 }
 
 }  // namespace
@@ -240,6 +241,8 @@ class Writer {
   private:
     bool derived(std::size_t id) const { return all_[id].cause == Cause::derived; }
     std::string text(std::size_t id) const {
+        if (all_[id].cause == Cause::root)
+            return "";  // "the requirements must hold" goes without saying
         std::string s = describe(all_[id], packages_);
         if (id == root_)
             s = "the requirements cannot be satisfied";
@@ -248,6 +251,28 @@ class Writer {
     std::string ref(std::size_t id) const {
         auto it = numbers_.find(id);
         return it == numbers_.end() ? text(id) : text(id) + " (" + std::to_string(it->second) + ")";
+    }
+    /// `A and B`, skipping empty parts; what a requirement asks for reads before why it fails.
+    std::string both(std::size_t a, std::string ta, std::size_t b, std::string tb) const {
+        if (all_[a].cause == Cause::no_versions && all_[b].cause == Cause::dependency)
+            std::swap(ta, tb);
+        if (ta.empty())
+            return tb;
+        if (tb.empty())
+            return ta;
+        return ta + " and " + tb;
+    }
+    /// `<Lead> because <why>, <result>.` or `<Lead> <result>.` when there is nothing to cite.
+    static std::string sentence(const std::string& lead, const std::string& why,
+                                const std::string& result) {
+        if (why.empty())
+            return lead.empty() ? capitalised(result) + "." : lead + " " + result + ".";
+        return (lead.empty() ? "Because " : lead + " because ") + why + ", " + result + ".";
+    }
+    static std::string capitalised(std::string s) {
+        if (!s.empty() && s[0] >= 'a' && s[0] <= 'z')
+            s[0] = static_cast<char>(s[0] - 'a' + 'A');
+        return s;
     }
 
     void count(std::size_t id) {
@@ -292,12 +317,12 @@ class Writer {
         if (derived(conflict) && derived(other)) {
             bool has_c = numbers_.count(conflict), has_o = numbers_.count(other);
             if (has_c && has_o) {
-                line(id, "Because " + ref(conflict) + " and " + ref(other) + ", " + result + ".",
+                line(id, sentence("", both(conflict, ref(conflict), other, ref(other)), result),
                      numbered);
             } else if (has_c || has_o) {
                 auto with = has_c ? conflict : other, without = has_c ? other : conflict;
                 visit(without);
-                line(id, conjunction + " because " + ref(with) + ", " + result + ".", numbered);
+                line(id, sentence(conjunction, ref(with), result), numbered);
             } else if (single_line(conflict) || single_line(other)) {
                 auto first = single_line(other) ? conflict : other;
                 auto second = single_line(other) ? other : conflict;
@@ -308,29 +333,28 @@ class Writer {
                 visit(conflict, true);
                 lines_.emplace_back("", 0);
                 visit(other);
-                line(id, conjunction + " because " + ref(conflict) + ", " + result + ".", numbered);
+                line(id, sentence(conjunction, ref(conflict), result), numbered);
             }
         } else if (derived(conflict) || derived(other)) {
             auto der = derived(conflict) ? conflict : other;
             auto ext = derived(conflict) ? other : conflict;
             if (numbers_.count(der)) {
-                line(id, "Because " + text(ext) + " and " + ref(der) + ", " + result + ".",
-                     numbered);
+                line(id, sentence("", both(ext, text(ext), der, ref(der)), result), numbered);
             } else if (collapsible(der)) {
                 auto dl = all_[der].left, dr = all_[der].right;
                 auto collapsed_der = derived(dl) ? dl : dr;
                 auto collapsed_ext = derived(dl) ? dr : dl;
                 visit(collapsed_der);
                 line(id,
-                     conjunction + " because " + text(collapsed_ext) + " and " + text(ext) + ", " +
-                         result + ".",
+                     sentence(conjunction, both(collapsed_ext, text(collapsed_ext), ext, text(ext)),
+                              result),
                      numbered);
             } else {
                 visit(der);
-                line(id, conjunction + " because " + text(ext) + ", " + result + ".", numbered);
+                line(id, sentence(conjunction, text(ext), result), numbered);
             }
         } else {
-            line(id, "Because " + text(conflict) + " and " + text(other) + ", " + result + ".",
+            line(id, sentence("", both(conflict, text(conflict), other, text(other)), result),
                  numbered);
         }
     }

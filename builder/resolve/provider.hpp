@@ -28,7 +28,8 @@ struct Candidate {
 
 struct Dependency {
     PackageId package;
-    std::string constraint;  ///< in the provider's syntax (`>=1.2,<2`); empty means any version
+    std::string constraint;  ///< in the provider's syntax (`>=1.2,<2`); empty means any (the
+                             ///< provider decides which, e.g. no pre-releases)
 };
 
 class Provider {

@@ -111,16 +111,12 @@ class Solver {
             return it->second;
         auto& s = load(p);
         VersionSet set(s.info.candidates.size());
-        if (constraint.empty()) {
-            set = VersionSet::full(s.info.candidates.size()).versions();
-        } else {
-            auto bits = provider_.matches(s.info.id, constraint);
-            for (std::size_t i = 0; i < bits.size() && i < s.info.candidates.size(); ++i)
-                if (bits[i])
-                    set.set(i);
-            if (provider_.pins_exactly(constraint))
-                s.yank_ok = s.yank_ok | set;
-        }
+        auto bits = provider_.matches(s.info.id, constraint);
+        for (std::size_t i = 0; i < bits.size() && i < s.info.candidates.size(); ++i)
+            if (bits[i])
+                set.set(i);
+        if (provider_.pins_exactly(constraint))
+            s.yank_ok = s.yank_ok | set;
         bool known = false;
         for (auto& [labelled, text] : s.info.labels)
             known = known || labelled == set;
