@@ -1,0 +1,346 @@
+#include "core/bundle/bundle_manifest.hpp"
+
+#include "core/base/error.hpp"
+#include "core/base/source_excerpt.hpp"
+#include "core/digest/sha256.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <set>
+
+namespace airlock::bundle {
+namespace {
+
+std::string toml_string(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+                    out += buf;
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out + "\"";
+}
+
+std::string toml_array(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0)
+            out += ", ";
+        out += toml_string(items[i]);
+    }
+    return out + "]";
+}
+
+/// Reads typed fields out of one table, with errors that point at the line.
+class Fields {
+  public:
+    Fields(const toml::table& table, std::string_view source, std::string what)
+        : table_(table), source_(source), what_(std::move(what)) {}
+
+    [[noreturn]] void fail(const toml::node* at, const std::string& message) const {
+        const auto& where = at != nullptr ? at->source() : table_.source();
+        throw Error(std::string(source_) + ":" + std::to_string(where.begin.line) + ":" +
+                    std::to_string(where.begin.column) + ": " + what_ + ": " + message);
+    }
+
+    std::string string(std::string_view key, bool required = true) const {
+        const toml::node* n = table_.get(key);
+        if (n == nullptr) {
+            if (required)
+                fail(nullptr, "missing " + quote(key));
+            return {};
+        }
+        if (!n->is_string())
+            fail(n, quote(key) + " must be a string");
+        return n->as_string()->get();
+    }
+    std::optional<std::string> optional_string(std::string_view key) const {
+        if (table_.get(key) == nullptr)
+            return std::nullopt;
+        return string(key);
+    }
+    std::int64_t integer(std::string_view key) const {
+        const toml::node* n = table_.get(key);
+        if (n == nullptr)
+            fail(nullptr, "missing " + quote(key));
+        if (!n->is_integer() || n->as_integer()->get() < 0) {
+            fail(n, quote(key) + " must be a non-negative integer");
+        }
+        return n->as_integer()->get();
+    }
+    bool boolean(std::string_view key) const {
+        const toml::node* n = table_.get(key);
+        if (n == nullptr)
+            fail(nullptr, "missing " + quote(key));
+        if (!n->is_boolean())
+            fail(n, quote(key) + " must be true or false");
+        return n->as_boolean()->get();
+    }
+    std::vector<std::string> strings(std::string_view key) const {
+        std::vector<std::string> out;
+        const toml::node* n = table_.get(key);
+        if (n == nullptr)
+            return out;
+        if (!n->is_array())
+            fail(n, quote(key) + " must be an array of strings");
+        for (const auto& item : *n->as_array()) {
+            if (!item.is_string())
+                fail(&item, quote(key) + " must be an array of strings");
+            out.push_back(item.as_string()->get());
+        }
+        return out;
+    }
+    const toml::table& table() const { return table_; }
+
+  private:
+    const toml::table& table_;
+    std::string_view source_;
+    std::string what_;
+};
+
+const toml::array* array_of_tables(const toml::table& root, std::string_view key,
+                                   std::string_view source) {
+    const toml::node* n = root.get(key);
+    if (n == nullptr)
+        return nullptr;
+    if (!n->is_array_of_tables()) {
+        Fields(root, source, "manifest")
+            .fail(n, quote(key) + " must be written as [[" + std::string(key) + "]] tables");
+    }
+    return n->as_array();
+}
+
+}  // namespace
+
+bool is_safe_relative_path(std::string_view path) {
+    if (path.empty() || path.front() == '/' || path.back() == '/')
+        return false;
+    for (char c : path) {
+        if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return false;
+    }
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos)
+            end = path.size();
+        std::string_view part = path.substr(start, end - start);
+        if (part.empty() || part == "." || part == "..")
+            return false;
+        start = end + 1;
+    }
+    return true;
+}
+
+std::optional<std::int64_t> source_date_epoch() {
+    const char* value = std::getenv("SOURCE_DATE_EPOCH");
+    if (value == nullptr || *value == '\0')
+        return std::nullopt;
+    std::string text(value);
+    if (!std::all_of(text.begin(), text.end(), ::isdigit) || text.size() > 18) {
+        throw Error("SOURCE_DATE_EPOCH is " + quote(text) + ", not a number of seconds")
+            .with_hint("set it to a Unix time such as `date +%s` prints, or unset it");
+    }
+    return std::stoll(text);
+}
+
+std::string rfc3339_utc(std::int64_t epoch_seconds) {
+    std::time_t t = static_cast<std::time_t>(epoch_seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string BundleManifest::to_toml() const {
+    std::string out;
+    out += "# airlock bundle manifest. Check its signature with:\n";
+    out += "#   minisign -V -p SIGNER.pub -m manifest.toml\n";
+    out += "format = " + std::to_string(format) + "\n\n";
+    out += "[bundle]\n";
+    out += "name = " + toml_string(name) + "\n";
+    out += "version = " + toml_string(version) + "\n";
+    out += "sequence = " + std::to_string(sequence) + "\n";
+    out += "created = " + toml_string(created) + "\n";
+    out += "builder = " + toml_string(builder) + "\n";
+    out += std::string("signed = ") + (signing == Signing::signed_ ? "true" : "false") + "\n";
+    for (const auto& t : targets) {
+        out += "\n[[target]]\n";
+        out += "name = " + toml_string(t.name) + "\n";
+        out += "python = " + toml_string(t.python) + "\n";
+        out += "platform = " + toml_string(t.platform) + "\n";
+        if (t.cuda)
+            out += "cuda = " + toml_string(*t.cuda) + "\n";
+        if (!t.requires_python.empty()) {
+            out += "requires_python = " + toml_string(t.requires_python) + "\n";
+        }
+    }
+    std::vector<const BundleFile*> sorted;
+    for (const auto& f : files)
+        sorted.push_back(&f);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const BundleFile* a, const BundleFile* b) { return a->path < b->path; });
+    for (const auto* f : sorted) {
+        out += "\n[[file]]\n";
+        out += "path = " + toml_string(f->path) + "\n";
+        out += "size = " + std::to_string(f->size) + "\n";
+        out += "sha256 = " + toml_string(f->sha256) + "\n";
+        if (!f->package.empty())
+            out += "package = " + toml_string(f->package) + "\n";
+        if (!f->version.empty())
+            out += "version = " + toml_string(f->version) + "\n";
+        if (!f->targets.empty())
+            out += "targets = " + toml_array(f->targets) + "\n";
+        if (!f->urls.empty())
+            out += "urls = " + toml_array(f->urls) + "\n";
+    }
+    return out;
+}
+
+BundleManifest BundleManifest::parse(std::string_view text, std::string_view source) {
+    toml::table root;
+    try {
+        root = toml::parse(text, source);
+    } catch (const toml::parse_error& e) {
+        const auto& b = e.source().begin;
+        throw Error(source_excerpt({std::string(source), b.line, b.column}, line_of(text, b.line),
+                                   std::string(e.description())));
+    }
+    BundleManifest m;
+    Fields top(root, source, "manifest");
+    m.format = static_cast<int>(top.integer("format"));
+    if (m.format != format_version) {
+        throw Error(std::string(source) + ": bundle format " + std::to_string(m.format) +
+                    " is not supported (this airlock reads format " +
+                    std::to_string(format_version) + ")")
+            .with_hint("install the bundle with the airlock version that built it, or newer");
+    }
+    const toml::table* bundle = root["bundle"].as_table();
+    if (bundle == nullptr)
+        top.fail(nullptr, "missing the [bundle] table");
+    Fields b(*bundle, source, "[bundle]");
+    m.name = b.string("name");
+    m.version = b.string("version");
+    m.sequence = static_cast<std::uint64_t>(b.integer("sequence"));
+    m.created = b.string("created");
+    m.builder = b.string("builder", false);
+    m.signing = b.boolean("signed") ? Signing::signed_ : Signing::unsigned_;
+
+    std::set<std::string> target_names;
+    if (const auto* targets = array_of_tables(root, "target", source)) {
+        std::size_t i = 0;
+        for (const auto& node : *targets) {
+            Fields f(*node.as_table(), source, "[[target]] #" + std::to_string(++i));
+            BundleTarget t;
+            t.name = f.string("name");
+            t.python = f.string("python");
+            t.platform = f.string("platform");
+            t.cuda = f.optional_string("cuda");
+            t.requires_python = f.string("requires_python", false);
+            if (!target_names.insert(t.name).second) {
+                f.fail(nullptr, "target " + quote(t.name) + " is listed twice");
+            }
+            m.targets.push_back(std::move(t));
+        }
+    }
+    std::set<std::string> paths;
+    if (const auto* files = array_of_tables(root, "file", source)) {
+        std::size_t i = 0;
+        for (const auto& node : *files) {
+            Fields f(*node.as_table(), source, "[[file]] #" + std::to_string(++i));
+            BundleFile file;
+            file.path = f.string("path");
+            if (!is_safe_relative_path(file.path) || file.path == manifest_path ||
+                file.path == signature_path) {
+                f.fail(f.table().get("path"), "unsafe or reserved path " + quote(file.path));
+            }
+            if (!paths.insert(file.path).second) {
+                f.fail(f.table().get("path"), quote(file.path) + " is listed twice");
+            }
+            file.size = static_cast<std::uint64_t>(f.integer("size"));
+            file.sha256 = f.string("sha256");
+            if (!digest::is_sha256_hex(file.sha256)) {
+                f.fail(f.table().get("sha256"), "sha256 must be 64 hex digits");
+            }
+            std::transform(file.sha256.begin(), file.sha256.end(), file.sha256.begin(), ::tolower);
+            file.package = f.string("package", false);
+            file.version = f.string("version", false);
+            file.targets = f.strings("targets");
+            for (const auto& t : file.targets) {
+                if (!target_names.count(t)) {
+                    f.fail(f.table().get("targets"), "unknown target " + quote(t));
+                }
+            }
+            file.urls = f.strings("urls");
+            m.files.push_back(std::move(file));
+        }
+    }
+    std::sort(m.files.begin(), m.files.end(),
+              [](const BundleFile& a, const BundleFile& c) { return a.path < c.path; });
+    return m;
+}
+
+const BundleFile* BundleManifest::find(std::string_view path) const {
+    auto it = std::lower_bound(files.begin(), files.end(), path,
+                               [](const BundleFile& f, std::string_view p) { return f.path < p; });
+    if (it != files.end() && it->path == path)
+        return &*it;
+    // Not sorted (built by hand): fall back to a scan.
+    for (const auto& f : files) {
+        if (f.path == path)
+            return &f;
+    }
+    return nullptr;
+}
+
+const BundleTarget* BundleManifest::find_target(std::string_view target) const {
+    for (const auto& t : targets) {
+        if (t.name == target)
+            return &t;
+    }
+    return nullptr;
+}
+
+std::vector<const BundleFile*> BundleManifest::files_for(std::string_view target) const {
+    std::vector<const BundleFile*> out;
+    for (const auto& f : files) {
+        if (f.targets.empty() ||
+            std::find(f.targets.begin(), f.targets.end(), target) != f.targets.end()) {
+            out.push_back(&f);
+        }
+    }
+    return out;
+}
+
+std::string BundleManifest::trusted_comment() const {
+    return "bundle:" + name + "\tversion:" + version + "\tsequence:" + std::to_string(sequence);
+}
+
+}  // namespace airlock::bundle

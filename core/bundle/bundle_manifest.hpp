@@ -1,0 +1,70 @@
+#pragma once
+/// airlock bundle format 1: `airlock/manifest.toml`, the signed list of everything in a bundle
+/// (name, version, anti-rollback sequence, targets, and every file with size, sha256, origins).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace airlock::bundle {
+
+inline constexpr int format_version = 1;
+inline constexpr std::string_view manifest_path = "airlock/manifest.toml";
+inline constexpr std::string_view signature_path = "airlock/manifest.toml.minisig";
+
+enum class Signing { signed_, unsigned_ };
+
+struct BundleTarget {
+    std::string name;
+    std::string python;               ///< "3.12"
+    std::string platform;             ///< "manylinux_2_28_x86_64", "win_amd64", …
+    std::optional<std::string> cuda;  ///< "12.4" when built for CUDA
+    std::string requires_python;      ///< "==3.12.*" (may be empty)
+};
+
+struct BundleFile {
+    std::string path;  ///< inside the bundle: `wheels/x.whl`, `airlock/pylock.<t>.toml`, …
+    std::uint64_t size = 0;
+    std::string sha256;                ///< lowercase hex
+    std::vector<std::string> urls;     ///< where it was downloaded from (credential-free)
+    std::vector<std::string> targets;  ///< the targets that need it (empty: all)
+    std::string package;               ///< PEP 503 name, for wheels (may be empty)
+    std::string version;               ///< the package's version, for wheels (may be empty)
+};
+
+struct BundleManifest {
+    int format = format_version;
+    std::string name;
+    std::string version;
+    std::uint64_t sequence = 0;  ///< grows with every build of `name`: installers refuse older
+    std::string created;         ///< RFC 3339 UTC, from SOURCE_DATE_EPOCH when set
+    std::string builder;         ///< "airlock-build 0.1.0"
+    Signing signing = Signing::signed_;
+    std::vector<BundleTarget> targets;
+    std::vector<BundleFile> files;  ///< sorted by path; everything after the manifest and its sig
+
+    /// Deterministic TOML text (files sorted by path, fixed key order).
+    std::string to_toml() const;
+    /// Parses and checks the text (`source` names it in errors, with line and column).
+    static BundleManifest parse(std::string_view text, std::string_view source);
+
+    const BundleFile* find(std::string_view path) const;
+    const BundleTarget* find_target(std::string_view name) const;
+    /// The files a target needs (those listing it, and those listing no target).
+    std::vector<const BundleFile*> files_for(std::string_view target) const;
+    /// The trusted comment the signature carries: `bundle:<name>\tversion:<v>\tsequence:<n>`.
+    std::string trusted_comment() const;
+};
+
+/// True for a relative `a/b/c` path with no empty, `.` or `..` component, no backslash and no
+/// control character: the only kind of name a bundle may hold.
+bool is_safe_relative_path(std::string_view path);
+
+/// SOURCE_DATE_EPOCH when set (throws Error when it is not a non-negative integer).
+std::optional<std::int64_t> source_date_epoch();
+/// `2026-01-31T12:00:00Z`.
+std::string rfc3339_utc(std::int64_t epoch_seconds);
+
+}  // namespace airlock::bundle
