@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 using airlock::pep508::Environment;
 using airlock::pep508::Requirement;
 
@@ -218,4 +220,43 @@ TEST(Requirement, ErrorMessages) {
     EXPECT_THROW(Requirement::parse("name @ not-a-url"), airlock::Error);
     EXPECT_THROW(Requirement::parse("name;"), airlock::Error);
     EXPECT_THROW(Requirement::parse("na me"), airlock::Error);
+}
+
+// Random inputs from the grammar's own characters: every parser either succeeds or throws
+// airlock::Error (no crash, no other exception), and what it prints parses back the same.
+TEST(Requirement, RandomInputsParseOrThrowError) {
+    const std::string alphabet = "abn0129.-_+!*~=<>() ,;[]@:/'\"#\tvrcpostdevextraos_name";
+    std::mt19937 rng(508);
+    for (int round = 0; round < 5000; ++round) {
+        std::string text;
+        std::size_t length = rng() % 24;
+        for (std::size_t k = 0; k < length; ++k)
+            text += alphabet[rng() % alphabet.size()];
+        for (const std::string& input :
+             {text, "name" + text, "name; os_name" + text, "1.0" + text, ">=1" + text}) {
+            SCOPED_TRACE(input);
+            try {
+                auto r = Requirement::parse(input);
+                EXPECT_EQ(Requirement::parse(r.to_string()), r);
+            } catch (const airlock::Error&) {
+            }
+            try {
+                auto m = airlock::pep508::Marker::parse(input);
+                EXPECT_EQ(airlock::pep508::Marker::parse(m.to_string()).to_string(), m.to_string());
+            } catch (const airlock::Error&) {
+            }
+            try {
+                auto s = airlock::pep440::SpecifierSet::parse(input);
+                EXPECT_EQ(airlock::pep440::SpecifierSet::parse(s.to_string()), s);
+            } catch (const airlock::Error&) {
+            }
+            if (auto v = airlock::pep440::Version::try_parse(input)) {
+                EXPECT_EQ(airlock::pep440::Version::parse(v->to_string()), *v);
+                EXPECT_EQ(airlock::pep440::Version::parse(v->to_string()).to_string(),
+                          v->to_string());
+            } else {
+                EXPECT_THROW(airlock::pep440::Version::parse(input), airlock::Error);
+            }
+        }
+    }
 }
