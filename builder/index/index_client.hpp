@@ -68,6 +68,7 @@ class IndexClient {
     struct PageResult;
     const PageResult& page_result(const std::string& normalized);
     std::string metadata_cache_key(const DistFile& file) const;
+    std::pair<std::string, MetadataSource> metadata_from_wheel(const DistFile& file);
 
     std::vector<manifest::IndexSpec> indexes_;
     IndexClientOptions options_;
@@ -76,8 +77,5 @@ class IndexClient {
     std::map<std::string, std::unique_ptr<PageResult>> pages_;  ///< normalised name → result
     std::map<std::string, std::string> metadata_memory_;        ///< cache key → METADATA
 };
-
-/// PEP 503 normalisation: lowercase, runs of `-_.` become one `-`.
-std::string normalize_name(std::string_view name);
 
 }  // namespace airlock::index

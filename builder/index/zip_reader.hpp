@@ -28,14 +28,15 @@ struct ZipDirectoryLocation {
     std::uint64_t entries = 0;
 };
 
-/// Finds the EOCD in `tail`, the last bytes of a `file_size`-byte archive. Returns nullopt when
-/// the ZIP64 record lies before `tail` and `*zip64_offset` is set to where it is (read it and
-/// call again with a tail that includes it). Throws airlock::Error when this is not a zip.
-std::optional<ZipDirectoryLocation> find_central_directory(std::string_view tail,
-                                                           std::uint64_t file_size,
-                                                           std::uint64_t* zip64_offset = nullptr);
+/// Reads `length` bytes at `offset` of the archive; may return fewer only at the end of file.
+using RangeReader = std::function<std::string(std::uint64_t offset, std::uint64_t length)>;
 
-/// Parses `count` central directory headers.
+/// Finds the EOCD in `tail`, the last bytes of a `file_size`-byte archive; `read` fetches the
+/// ZIP64 record when it lies before `tail`. Throws airlock::Error when this is not a zip.
+ZipDirectoryLocation locate_central_directory(std::string_view tail, std::uint64_t file_size,
+                                              const RangeReader& read);
+
+/// Parses the central directory headers in `directory`.
 std::vector<ZipEntry> parse_central_directory(std::string_view directory);
 
 /// The length of the local header (30 + name + extra) given its first 30 bytes.
@@ -48,8 +49,10 @@ std::string extract_member(const ZipEntry& entry, std::string_view data);
 const ZipEntry* find_wheel_metadata(const std::vector<ZipEntry>& entries,
                                     std::string_view wheel_filename = {});
 
-/// Reads `length` bytes at `offset` (the source may return more, e.g. the whole file).
-using RangeReader = std::function<std::string(std::uint64_t offset, std::uint64_t length)>;
+/// METADATA of a wheel seen through range reads: `tail` is its last bytes (one suffix request),
+/// then the central directory (when not inside `tail`) and the METADATA member are read.
+std::string read_wheel_metadata(std::string_view tail, std::uint64_t file_size,
+                                const RangeReader& read, std::string_view wheel_filename = {});
 
 /// METADATA of an in-memory wheel.
 std::string read_wheel_metadata(std::string_view wheel, std::string_view wheel_filename = {});

@@ -1,0 +1,464 @@
+#include "builder/index/index_client.hpp"
+
+#include "builder/index/url.hpp"
+#include "builder/index/zip_reader.hpp"
+#include "builder/net/curl_global.hpp"
+#include "builder/net/http_cache.hpp"
+#include "core/base/error.hpp"
+#include "core/digest/sha256.hpp"
+#include "core/pep503/name.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace airlock::index {
+namespace {
+
+constexpr std::uint64_t tail_bytes = 64 * 1024;
+
+/// The path of an absolute URL without query/fragment ("/simple/x/"), and its origin.
+std::pair<std::string, std::string> origin_and_path(std::string_view url) {
+    auto [base, fragment] = split_fragment(url);
+    (void)fragment;
+    auto query = base.find('?');
+    if (query != std::string_view::npos)
+        base = base.substr(0, query);
+    auto scheme = base.find("://");
+    if (scheme == std::string_view::npos)
+        return {{}, std::string(base)};
+    auto slash = base.find('/', scheme + 3);
+    if (slash == std::string_view::npos)
+        return {std::string(base), "/"};
+    return {std::string(base.substr(0, slash)), std::string(base.substr(slash))};
+}
+
+/// A reference that, resolved against `page`, gives `file` (same origin only).
+std::optional<std::string> relative_reference(std::string_view page, std::string_view file) {
+    auto [page_origin, page_path] = origin_and_path(page);
+    auto [file_origin, file_path] = origin_and_path(file);
+    if (page_origin.empty() || page_origin != file_origin)
+        return std::nullopt;
+    auto page_dir = page_path.substr(0, page_path.rfind('/') + 1);
+    std::size_t common = 0;  // length of the shared directory prefix, ending with '/'
+    for (std::size_t i = 0; i < std::min(page_dir.size(), file_path.size()); ++i) {
+        if (page_dir[i] != file_path[i])
+            break;
+        if (page_dir[i] == '/')
+            common = i + 1;
+    }
+    std::string reference;
+    for (std::size_t i = common; i < page_dir.size(); ++i) {
+        if (page_dir[i] == '/')
+            reference += "../";
+    }
+    reference += file_path.substr(common);
+    std::string_view rest = file.substr(std::min(file.size(), file.find_first_of("?#")));
+    return reference + std::string(rest);
+}
+
+std::string page_url(const std::string& root, const std::string& normalized) {
+    return root + "/" + normalized + "/";
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return {};
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+std::optional<std::uint64_t> content_range_total(const net::HttpResponse& response) {
+    auto it = response.headers.find("content-range");
+    if (it == response.headers.end())
+        return std::nullopt;
+    auto slash = it->second.rfind('/');
+    if (slash == std::string::npos || it->second.substr(slash + 1) == "*")
+        return std::nullopt;
+    try {
+        return std::stoull(it->second.substr(slash + 1));
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+Error http_error(const net::HttpResponse& response, const std::string& url) {
+    if (response.status == 0) {
+        return Error("GET " + net::redact(url) + " failed: " + response.error, Exit::user);
+    }
+    return Error("GET " + net::redact(url) + " answered HTTP " + std::to_string(response.status),
+                 Exit::user);
+}
+
+}  // namespace
+
+struct IndexClient::PageResult {
+    std::unique_ptr<ProjectPage> page;  ///< null: not on any eligible index (or error)
+    std::optional<Error> error;
+    std::vector<std::string> asked;  ///< names of the indexes asked
+};
+
+IndexClient::IndexClient(std::vector<manifest::IndexSpec> indexes, IndexClientOptions options)
+    : indexes_(std::move(indexes)), options_(std::move(options)) {
+    net::HttpClientOptions http;
+    http.cache_dir = options_.cache_dir.empty() && options_.cache_mode != net::CacheMode::disabled
+                         ? net::default_cache_dir()
+                         : options_.cache_dir;
+    options_.cache_dir = http.cache_dir;
+    http.cache_mode = options_.cache_mode;
+    http.retries = options_.retries;
+    http_ = std::make_unique<net::HttpClient>(http);
+}
+
+IndexClient::~IndexClient() = default;
+
+std::vector<const manifest::IndexSpec*> IndexClient::indexes_for(std::string_view name) const {
+    auto normalized = pep503::normalize(name);
+    for (const auto& index : indexes_) {
+        if (std::find(index.packages.begin(), index.packages.end(), normalized) !=
+            index.packages.end()) {
+            return {&index};
+        }
+    }
+    std::vector<const manifest::IndexSpec*> out;
+    for (const auto& index : indexes_) {
+        if (index.packages.empty())
+            out.push_back(&index);
+    }
+    return out;
+}
+
+void IndexClient::prefetch(const std::vector<std::string>& names) {
+    struct Pending {
+        std::string normalized;
+        std::vector<const manifest::IndexSpec*> candidates;
+        std::size_t next = 0;
+        std::unique_ptr<PageResult> result = std::make_unique<PageResult>();
+    };
+    std::vector<Pending> pending;
+    {
+        std::lock_guard guard(mutex_);
+        for (const auto& name : names) {
+            auto normalized = pep503::normalize(name);
+            if (pages_.count(normalized))
+                continue;
+            if (std::any_of(pending.begin(), pending.end(),
+                            [&](const Pending& p) { return p.normalized == normalized; })) {
+                continue;
+            }
+            pending.push_back({normalized, indexes_for(normalized)});
+        }
+    }
+    // Ask every project's next eligible index at once; 404s move on to the following index.
+    std::vector<Pending*> round;
+    for (auto& p : pending)
+        round.push_back(&p);
+    while (!round.empty()) {
+        std::vector<net::HttpRequest> requests;
+        std::vector<Pending*> asked;
+        for (Pending* p : round) {
+            if (p->next >= p->candidates.size())
+                continue;
+            const auto* index = p->candidates[p->next];
+            net::HttpRequest request;
+            request.url = page_url(index->url, p->normalized);
+            request.headers = {page_accept};
+            for (const auto& mirror : index->mirrors) {
+                request.mirrors.push_back(page_url(mirror, p->normalized));
+            }
+            requests.push_back(std::move(request));
+            asked.push_back(p);
+        }
+        auto responses = http_->get_many(requests);
+        round.clear();
+        for (std::size_t i = 0; i < asked.size(); ++i) {
+            Pending* p = asked[i];
+            const auto* index = p->candidates[p->next];
+            const auto& response = responses[i];
+            const auto& url = requests[i].url;
+            p->result->asked.push_back(index->name);
+            auto context = "fetching the page of " + quote(p->normalized) + " from index " +
+                           quote(index->name);
+            if (response.status == 404 || response.status == 410) {
+                ++p->next;
+                round.push_back(p);
+                continue;
+            }
+            if (!response.ok()) {
+                auto error = http_error(response, url);
+                if (response.status == 0) {
+                    error.with_hint(
+                        "check the network and the index URL; mirrors are tried in "
+                        "order when listed under `mirrors`");
+                } else if (response.status == 401 || response.status == 403) {
+                    error.with_hint(
+                        "the index needs credentials: put them in ~/.netrc or in the "
+                        "URL via ${VAR} expansion");
+                }
+                p->result->error = std::move(error.within(context));
+                continue;
+            }
+            try {
+                auto page = parse_project_page(response.body, response.content_type,
+                                               response.effective_url);
+                if (page.name.empty())
+                    page.name = p->normalized;
+                page.index_name = index->name;
+                page.index_url = index->url;
+                // Files linked relatively are mirrored with the page: map them onto each root.
+                std::vector<std::string> roots{index->url};
+                roots.insert(roots.end(), index->mirrors.begin(), index->mirrors.end());
+                for (auto& file : page.files) {
+                    auto reference = relative_reference(response.effective_url, file.url);
+                    if (!reference || roots.size() < 2)
+                        continue;
+                    std::vector<std::string> urls;
+                    for (const auto& root : roots) {
+                        urls.push_back(resolve_url(page_url(root, p->normalized), *reference));
+                    }
+                    file.url = urls.front();
+                    file.mirror_urls.assign(urls.begin() + 1, urls.end());
+                }
+                p->result->page = std::make_unique<ProjectPage>(std::move(page));
+            } catch (Error& e) {
+                p->result->error = std::move(e.within(context));
+            }
+        }
+    }
+    std::lock_guard guard(mutex_);
+    for (auto& p : pending)
+        pages_.try_emplace(p.normalized, std::move(p.result));
+}
+
+const IndexClient::PageResult& IndexClient::page_result(const std::string& normalized) {
+    {
+        std::lock_guard guard(mutex_);
+        auto it = pages_.find(normalized);
+        if (it != pages_.end())
+            return *it->second;
+    }
+    prefetch({normalized});
+    std::lock_guard guard(mutex_);
+    return *pages_.at(normalized);
+}
+
+const ProjectPage* IndexClient::find_project(std::string_view name) {
+    const auto& result = page_result(pep503::normalize(name));
+    if (result.error)
+        throw Error(*result.error);
+    return result.page.get();
+}
+
+const ProjectPage& IndexClient::project(std::string_view name) {
+    auto normalized = pep503::normalize(name);
+    if (const ProjectPage* page = find_project(normalized))
+        return *page;
+    const auto& result = page_result(normalized);
+    std::string asked;
+    for (const auto& index : result.asked)
+        asked += (asked.empty() ? "" : ", ") + quote(index);
+    if (asked.empty()) {
+        throw Error("package " + quote(normalized) +
+                        " has no index to come from: every [[index]] "
+                        "has a `packages` list and none lists it",
+                    Exit::user)
+            .with_hint("add an [[index]] without `packages`, or add " + quote(normalized) +
+                       " to one index's `packages`");
+    }
+    auto indexes = indexes_for(normalized);
+    Error error("package " + quote(normalized) + " is not on " +
+                    (result.asked.size() == 1 ? "index " : "any of the indexes ") + asked,
+                Exit::user);
+    if (indexes.size() == 1 && !indexes.front()->packages.empty()) {
+        error.with_hint("the manifest pins " + quote(normalized) + " to index " +
+                        quote(indexes.front()->name) + " by its `packages` list");
+    } else {
+        error.with_hint("check the spelling, or add the index that has it as an [[index]]");
+    }
+    throw error;
+}
+
+std::string IndexClient::metadata_cache_key(const DistFile& file) const {
+    if (auto sha = file.sha256())
+        return "sha256-" + *sha;
+    return "url-" + digest::sha256_hex(file.url);
+}
+
+namespace {
+
+std::filesystem::path metadata_path(const std::filesystem::path& cache_dir,
+                                    const std::string& key) {
+    return cache_dir / "metadata" / key.substr(key.size() - 2) / key;
+}
+
+/// Checks a .metadata body against the hash the index gave for it.
+void verify_core_metadata(const DistFile& file, const std::string& body, const std::string& url) {
+    if (!file.core_metadata_sha256)
+        return;
+    auto computed = digest::sha256_hex(body);
+    if (computed != *file.core_metadata_sha256) {
+        throw Error("the core metadata " + net::redact(url) + " has sha256 " + computed +
+                        " but the index says " + *file.core_metadata_sha256,
+                    Exit::user)
+            .with_hint(
+                "the index or a proxy serves a corrupted or stale file; try a mirror or "
+                "clear the cache");
+    }
+}
+
+}  // namespace
+
+std::string IndexClient::metadata(const DistFile& file, MetadataSource* source) {
+    auto key = metadata_cache_key(file);
+    {
+        std::lock_guard guard(mutex_);
+        auto it = metadata_memory_.find(key);
+        if (it != metadata_memory_.end()) {
+            if (source)
+                *source = MetadataSource::cache;
+            return it->second;
+        }
+    }
+    bool use_disk = options_.cache_mode != net::CacheMode::disabled;
+    auto path = use_disk ? metadata_path(options_.cache_dir, key) : std::filesystem::path();
+    if (use_disk && std::filesystem::exists(path)) {
+        auto text = read_file(path);
+        if (!text.empty()) {
+            std::lock_guard guard(mutex_);
+            metadata_memory_[key] = text;
+            if (source)
+                *source = MetadataSource::cache;
+            return text;
+        }
+    }
+    auto text = within("reading the metadata of " + quote(file.filename), [&] {
+        std::string out;
+        MetadataSource how = MetadataSource::pep658;
+        bool done = false;
+        if (file.has_core_metadata) {
+            net::HttpRequest request;
+            request.url = file.url + ".metadata";
+            for (const auto& mirror : file.mirror_urls)
+                request.mirrors.push_back(mirror + ".metadata");
+            auto response = http_->get_many({request}).front();
+            if (response.ok()) {
+                verify_core_metadata(file, response.body, request.url);
+                out = std::move(response.body);
+                done = true;
+            } else if (response.status != 404) {
+                throw http_error(response, request.url);
+            }
+        }
+        if (!done) {
+            if (!file.filename.ends_with(".whl")) {
+                throw Error(quote(file.filename) +
+                                " is not a wheel and its index offers no "
+                                "PEP 658 metadata; airlock reads dependencies from wheels only",
+                            Exit::user);
+            }
+            std::tie(out, how) = metadata_from_wheel(file);
+        }
+        if (source)
+            *source = how;
+        return out;
+    });
+    if (use_disk) {
+        try {
+            net::write_file_atomically(path, text);
+        } catch (const Error&) {
+            // The disk cache is an optimisation: a read-only cache must not fail the run.
+        }
+    }
+    std::lock_guard guard(mutex_);
+    metadata_memory_[key] = text;
+    return text;
+}
+
+std::pair<std::string, MetadataSource> IndexClient::metadata_from_wheel(const DistFile& file) {
+    auto fetch = [&](std::optional<net::ByteRange> range) {
+        net::HttpRequest request{file.url, {}, file.mirror_urls, range};
+        auto response = http_->get_many({request}).front();
+        if (!response.ok())
+            throw http_error(response, file.url);
+        return response;
+    };
+    auto whole = [&](std::string body) {
+        if (auto sha = file.sha256(); sha && digest::sha256_hex(body) != *sha) {
+            throw Error("the wheel " + net::redact(file.url) + " does not match its sha256 " +
+                            *sha + " (got " + digest::sha256_hex(body) + ")",
+                        Exit::user);
+        }
+        return std::pair{read_wheel_metadata(body, file.filename), MetadataSource::whole_wheel};
+    };
+    auto tail = fetch(net::ByteRange::tail(tail_bytes));
+    if (tail.status != 206)
+        return whole(std::move(tail.body));  // the server ignores ranges
+    auto total = content_range_total(tail);
+    if (!total || *total < tail.body.size())
+        return whole(fetch(std::nullopt).body);
+    auto reader = [&](std::uint64_t offset, std::uint64_t length) {
+        auto response = fetch(net::ByteRange::span(offset, offset + length - 1));
+        if (response.status == 206)
+            return std::move(response.body);
+        return response.body.substr(std::min<std::size_t>(offset, response.body.size()), length);
+    };
+    return {read_wheel_metadata(tail.body, *total, reader, file.filename),
+            MetadataSource::range_read};
+}
+
+void IndexClient::prefetch_metadata(const std::vector<DistFile>& files) {
+    std::vector<const DistFile*> pep658;
+    std::vector<const DistFile*> wheels;
+    for (const auto& file : files) {
+        auto key = metadata_cache_key(file);
+        {
+            std::lock_guard guard(mutex_);
+            if (metadata_memory_.count(key))
+                continue;
+        }
+        if (options_.cache_mode != net::CacheMode::disabled &&
+            std::filesystem::exists(metadata_path(options_.cache_dir, key))) {
+            continue;
+        }
+        (file.has_core_metadata ? pep658 : wheels).push_back(&file);
+    }
+    std::vector<net::HttpRequest> requests;
+    for (const DistFile* file : pep658) {
+        net::HttpRequest request;
+        request.url = file->url + ".metadata";
+        for (const auto& mirror : file->mirror_urls)
+            request.mirrors.push_back(mirror + ".metadata");
+        requests.push_back(std::move(request));
+    }
+    auto responses = http_->get_many(requests);
+    for (std::size_t i = 0; i < pep658.size(); ++i) {
+        if (!responses[i].ok())
+            continue;  // metadata() retries and reports
+        try {
+            verify_core_metadata(*pep658[i], responses[i].body, requests[i].url);
+        } catch (const Error&) {
+            continue;
+        }
+        auto key = metadata_cache_key(*pep658[i]);
+        if (options_.cache_mode != net::CacheMode::disabled) {
+            try {
+                net::write_file_atomically(metadata_path(options_.cache_dir, key),
+                                           responses[i].body);
+            } catch (const Error&) {
+            }
+        }
+        std::lock_guard guard(mutex_);
+        metadata_memory_[key] = std::move(responses[i].body);
+    }
+    for (const DistFile* file : wheels) {
+        try {
+            metadata(*file);
+        } catch (const Error&) {
+            // Reported by the metadata() call that needs it.
+        }
+    }
+}
+
+}  // namespace airlock::index

@@ -1,0 +1,107 @@
+#pragma once
+/// An HTTP/1.1 + HTTP/2 client (RFC 9110/9111) for index pages and metadata, on libcurl's multi
+/// interface: many GETs at once over reused connections, byte ranges, retries with backoff,
+/// mirror failover and an on-disk cache revalidated with ETag / Last-Modified.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace airlock::net {
+
+struct HttpResponse {
+    long status = 0;  ///< the final HTTP status; 0 when no server answered (see `error`)
+    std::string body;
+    std::string content_type;   ///< the Content-Type header, as sent
+    std::string effective_url;  ///< the URL that answered, after redirects and mirror failover
+    std::map<std::string, std::string> headers;  ///< lowercased names; the final response's
+    bool from_cache = false;  ///< body served from the disk cache (after a 304, or without asking)
+    std::string error;  ///< transport failure (connect, timeout...) when status is 0; "" otherwise
+
+    bool ok() const { return status >= 200 && status < 300; }
+};
+
+/// A byte range: `bytes=first-last` or, with `suffix`, the last `length` bytes (`bytes=-N`).
+struct ByteRange {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;    ///< inclusive
+    std::uint64_t suffix = 0;  ///< when non-zero: the last `suffix` bytes; first/last unused
+
+    static ByteRange span(std::uint64_t first, std::uint64_t last) { return {first, last, 0}; }
+    static ByteRange tail(std::uint64_t length) { return {0, 0, length}; }
+};
+
+struct HttpRequest {
+    std::string url;
+    std::vector<std::string> headers;  ///< "Name: value" lines, e.g. an Accept header
+    std::vector<std::string> mirrors;  ///< equivalent URLs tried in order when `url` fails
+    std::optional<ByteRange> range;    ///< range requests are never cached
+};
+
+/// How the disk cache is used.
+enum class CacheMode {
+    /// HTTP semantics: a stored response still fresh by its Cache-Control max-age is used as is;
+    /// otherwise it is revalidated (If-None-Match / If-Modified-Since, 304 → stored body).
+    revalidate,
+    /// Any stored response is used without contacting the server, however old; misses go to
+    /// the network. For repeated `lock` runs against indexes that do not change underneath.
+    prefer_cache,
+    /// Never touch the network: stored responses only; a miss is an error naming the URL.
+    offline,
+    /// No disk cache at all (reads nor writes).
+    disabled,
+};
+
+struct HttpClientOptions {
+    /// Root of airlock's cache; responses live under `<cache_dir>/http/`. Empty:
+    /// default_cache_dir().
+    std::filesystem::path cache_dir;
+    CacheMode cache_mode = CacheMode::revalidate;
+    int max_connections_per_host = 16;
+    int max_total_connections = 64;
+    int retries = 3;  ///< extra attempts per URL on 5xx / 429 / connect errors before failover
+    std::chrono::milliseconds backoff{250};  ///< first retry delay; doubles; Retry-After wins
+    std::chrono::seconds connect_timeout{15};
+    std::chrono::seconds low_speed_timeout{60};  ///< abort when < 1 byte/s for this long
+};
+
+/// `$AIRLOCK_CACHE_DIR`, else `$XDG_CACHE_HOME/airlock`, else `~/.cache/airlock`.
+std::filesystem::path default_cache_dir();
+
+/// Thread-safe: any number of threads may call get/get_many at once; connections, DNS and TLS
+/// sessions are shared between calls. Proxies come from the usual *_proxy variables, CA
+/// certificates from SSL_CERT_FILE / SSL_CERT_DIR, credentials from the URL or ~/.netrc ($NETRC).
+/// URLs in messages are always redacted.
+class HttpClient {
+  public:
+    explicit HttpClient(HttpClientOptions options = {});
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    /// One GET. Any HTTP status is returned (check `status`); throws airlock::Error when no
+    /// server answered (after retries on every mirror) or when offline and not cached.
+    HttpResponse get(const std::string& url, const std::vector<std::string>& headers = {});
+    HttpResponse get(const HttpRequest& request);
+
+    /// Many GETs at once; results in request order. Never throws for a single request's
+    /// failure: a transport failure is a response with status 0 and `error` set.
+    std::vector<HttpResponse> get_many(const std::vector<HttpRequest>& requests);
+
+    const HttpClientOptions& options() const { return options_; }
+
+  private:
+    struct Impl;
+    HttpClientOptions options_;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Throws the airlock::Error a failed transport response stands for (status 0); no-op otherwise.
+void throw_if_transport_error(const HttpResponse& response, const std::string& url);
+
+}  // namespace airlock::net
