@@ -1,15 +1,75 @@
 #include "installer/cli/app.hpp"
 
 #include "core/base/error.hpp"
+#include "installer/install/installer.hpp"
+
+#include <iostream>
 
 namespace airlock::installer {
+namespace {
+
+struct InstallArgs {
+    std::string bundle;
+    std::vector<std::string> keys;
+    std::string trust_dir;
+    std::string venv;
+    std::string python;
+    std::string target;
+    std::string tmp_dir;
+    bool dry_run = false;
+    bool allow_unsigned = false;
+    bool allow_downgrade = false;
+};
+
+void run_install(const InstallArgs& a) {
+    install::InstallOptions o;
+    o.bundle = a.bundle;
+    o.keys.assign(a.keys.begin(), a.keys.end());
+    if (!a.trust_dir.empty())
+        o.trust_dir = a.trust_dir;
+    if (!a.venv.empty())
+        o.venv = a.venv;
+    if (!a.python.empty())
+        o.python = a.python;
+    if (!a.target.empty())
+        o.target = a.target;
+    if (!a.tmp_dir.empty())
+        o.tmp_dir = a.tmp_dir;
+    o.dry_run = a.dry_run ? install::DryRun::yes : install::DryRun::no;
+    o.allow_unsigned = a.allow_unsigned ? bundle::AllowUnsigned::yes : bundle::AllowUnsigned::no;
+    o.downgrade = a.allow_downgrade ? install::Downgrade::allow : install::Downgrade::refuse;
+    within("installing the bundle " + quote(a.bundle),
+           [&] { install::install(o, std::cout, std::cerr); });
+}
+
+}  // namespace
 
 void add_install_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("install", "(not implemented yet)");
-    cmd->allow_extras();
-    cmd->callback([] {
-        throw Error("`airlock-install install` is not implemented yet", Exit::internal);
-    });
+    auto args = std::make_shared<InstallArgs>();
+    auto* cmd = app.add_subcommand(
+        "install",
+        "Verify a bundle, pick the target that fits this host, unpack it next to the destination "
+        "while hashing, and install it with pip (no index, hashes required, isolated from the "
+        "host's pip configuration). All or nothing.");
+    cmd->add_option("bundle", args->bundle, "the bundle file (or the first of its .partNNN files)")
+        ->required();
+    cmd->add_option("--key", args->keys, "a trusted minisign public key (repeatable)");
+    cmd->add_option("--trust-dir", args->trust_dir,
+                    "trust every *.pub in this directory (default /etc/airlock/trusted.d)");
+    cmd->add_option("--venv", args->venv,
+                    "install into this virtual environment (created when missing)");
+    cmd->add_option("--python", args->python,
+                    "the interpreter to install into (or to create --venv with)");
+    cmd->add_option("--target", args->target,
+                    "the bundle target to install (default: the one that fits)");
+    cmd->add_option("--tmp-dir", args->tmp_dir,
+                    "unpack here instead of next to the venv (must have room for the bundle)");
+    cmd->add_flag("--dry-run", args->dry_run,
+                  "print the plan (target, packages, commands); install nothing");
+    cmd->add_flag("--allow-unsigned", args->allow_unsigned, "accept a bundle without signature");
+    cmd->add_flag("--allow-downgrade", args->allow_downgrade,
+                  "accept a bundle older (lower sequence) than one installed before");
+    cmd->callback([args] { run_install(*args); });
 }
 
 }  // namespace airlock::installer

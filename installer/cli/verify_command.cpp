@@ -1,15 +1,65 @@
 #include "installer/cli/app.hpp"
 
 #include "core/base/error.hpp"
+#include "core/bundle/reader.hpp"
+#include "installer/verify/listing.hpp"
+#include "installer/verify/trusted_keys.hpp"
+
+#include <iostream>
 
 namespace airlock::installer {
+namespace {
+
+struct VerifyArgs {
+    std::string bundle;
+    std::vector<std::string> keys;
+    std::string trust_dir;
+    bool allow_unsigned = false;
+};
+
+void run_verify(const VerifyArgs& a) {
+    std::vector<std::filesystem::path> keys(a.keys.begin(), a.keys.end());
+    std::optional<std::filesystem::path> trust_dir;
+    if (!a.trust_dir.empty())
+        trust_dir = a.trust_dir;
+    bundle::TrustedKeys trusted;
+    if (!(a.allow_unsigned && keys.empty() && !trust_dir))
+        trusted = verify::load_trusted_keys(keys, trust_dir);
+    auto report = within("verifying the bundle " + quote(a.bundle), [&] {
+        auto parts = bundle::bundle_parts(a.bundle);
+        auto r = bundle::read_bundle(
+            parts, trusted, std::nullopt,
+            a.allow_unsigned ? bundle::AllowUnsigned::yes : bundle::AllowUnsigned::no);
+        r.throw_if_problems();
+        return r;
+    });
+    const auto& m = report.manifest;
+    std::cout << "OK: bundle `" << m.name << "` " << m.version << " (sequence " << m.sequence
+              << "): "
+              << (report.key_id
+                      ? "signature good (key " + verify::describe_key(*report.key_id, trusted) + ")"
+                      : std::string("UNSIGNED (accepted because of --allow-unsigned)"))
+              << ", " << m.files.size() << " files, " << verify::human_size(report.bytes_checked)
+              << " checked\n";
+}
+
+}  // namespace
 
 void add_verify_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("verify", "(not implemented yet)");
-    cmd->allow_extras();
-    cmd->callback([] {
-        throw Error("`airlock-install verify` is not implemented yet", Exit::internal);
-    });
+    auto args = std::make_shared<VerifyArgs>();
+    auto* cmd = app.add_subcommand(
+        "verify",
+        "Check a bundle's signature against trusted keys, then every file's size and sha256; "
+        "report every problem (missing, extra, wrong size, wrong hash, unsafe path). Writes "
+        "nothing.");
+    cmd->add_option("bundle", args->bundle, "the bundle file (or the first of its .partNNN files)")
+        ->required();
+    cmd->add_option("--key", args->keys, "a trusted minisign public key (repeatable)");
+    cmd->add_option("--trust-dir", args->trust_dir,
+                    "trust every *.pub in this directory (default /etc/airlock/trusted.d when no "
+                    "--key is given)");
+    cmd->add_flag("--allow-unsigned", args->allow_unsigned, "accept a bundle without signature");
+    cmd->callback([args] { run_verify(*args); });
 }
 
 }  // namespace airlock::installer

@@ -1,0 +1,150 @@
+#include "installer/export/exporter.hpp"
+
+#include "core/base/error.hpp"
+#include "core/pep503/name.hpp"
+#include "core/wheel/filename.hpp"
+#include "installer/export/simple_index.hpp"
+#include "installer/export/wheel_metadata.hpp"
+#include "installer/install/temp_tree.hpp"
+#include "installer/verify/listing.hpp"
+#include "installer/verify/trusted_keys.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <ostream>
+
+namespace airlock::exporter {
+namespace fs = std::filesystem;
+namespace {
+
+void write_file(const fs::path& path, const std::string& text) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.flush();
+    if (!f)
+        throw Error("cannot write " + quote(path.string()));
+}
+
+}  // namespace
+
+void write_index(const fs::path& root, const bundle::BundleManifest& m, const std::string& signer) {
+    std::map<std::string, std::vector<IndexFile>> projects;
+    for (const auto& f : m.files) {
+        if (!f.path.starts_with("wheels/"))
+            continue;
+        const std::string filename = f.path.substr(std::string("wheels/").size());
+        if (filename.find('/') != std::string::npos)
+            continue;
+        std::string project = f.package;
+        IndexFile entry{filename, f.sha256, ""};
+        if (filename.ends_with(".whl")) {
+            auto parsed = wheel::WheelFilename::try_parse(filename);
+            if (project.empty() && parsed)
+                project = parsed->normalized_name;
+            auto metadata = within("reading the metadata of " + quote(filename),
+                                   [&] { return read_wheel_metadata(root / "files" / filename); });
+            entry.requires_python = metadata.requires_python;
+            if (project.empty())
+                project = pep503::normalize(metadata.name);
+        }
+        if (project.empty())
+            continue;
+        projects[pep503::normalize(project)].push_back(std::move(entry));
+    }
+    std::vector<std::string> names;
+    for (auto& [name, files] : projects) {
+        std::sort(files.begin(), files.end(),
+                  [](const IndexFile& a, const IndexFile& b) { return a.filename < b.filename; });
+        names.push_back(name);
+        write_file(root / "simple" / name / "index.html", render_project_page(name, files));
+    }
+    write_file(root / "simple" / "index.html", render_root_index(names));
+
+    std::string readme =
+        "This directory is a static Python package index (PEP 503) exported by airlock-install\n"
+        "from the bundle `" +
+        m.name + "` " + m.version + " (sequence " + std::to_string(m.sequence) + ", " + signer +
+        ").\nEvery file was verified against the bundle's signed manifest before it was written "
+        "here.\n\n"
+        "Serve this directory as-is with any web server, for example with nginx:\n\n"
+        "    location /airlock/" +
+        m.name + "/ { alias " +
+        "/path/to/this/directory/; }\n\n"
+        "and install on each machine with pip's ordinary options:\n\n"
+        "    pip install --index-url http://HOST/airlock/" +
+        m.name + "/simple PACKAGE...\n\n";
+    for (const auto& t : m.targets) {
+        if (!m.find("airlock/requirements." + t.name + ".txt"))
+            continue;
+        readme += "To install exactly what target `" + t.name + "` (CPython " + t.python + ", " +
+                  t.platform + ") locked, with hash checking:\n\n" +
+                  "    pip install --index-url http://HOST/airlock/" + m.name +
+                  "/simple --require-hashes -r airlock/requirements." + t.name + ".txt\n\n";
+    }
+    readme +=
+        "A local copy works too: pip install --index-url file:///path/to/this/directory/simple\n";
+    write_file(root / "README.txt", readme);
+}
+
+void export_bundle(const ExportOptions& o, std::ostream& out) {
+    std::error_code ec;
+    const fs::path to = fs::absolute(o.to).lexically_normal();
+    if (fs::exists(to, ec)) {
+        if (!fs::is_directory(to, ec) || fs::directory_iterator(to, ec) != fs::directory_iterator())
+            throw Error("the export destination " + quote(to.string()) +
+                        " already exists and is not empty")
+                .with_hint(
+                    "choose a new directory (it is created), or remove the old export first");
+    }
+    const fs::path parent = to.has_filename() ? to.parent_path() : to.parent_path().parent_path();
+    if (!fs::is_directory(parent, ec)) {
+        throw Error("the directory " + quote(parent.string()) +
+                    " (where the export goes) does not exist")
+            .with_hint("create it first");
+    }
+    bundle::TrustedKeys trusted;
+    if (!(o.allow_unsigned == bundle::AllowUnsigned::yes && o.keys.empty() && !o.trust_dir))
+        trusted = verify::load_trusted_keys(o.keys, o.trust_dir);
+    auto parts = bundle::bundle_parts(o.bundle);
+
+    install::TempTree tmp(parent, "." + to.filename().string() + ".airlock-export-");
+    auto report = within("verifying and unpacking the bundle " + quote(o.bundle.string()), [&] {
+        auto r = bundle::read_bundle(parts, trusted, tmp.path(), o.allow_unsigned);
+        r.throw_if_problems();
+        return r;
+    });
+    const auto& m = report.manifest;
+    const std::string signer =
+        report.key_id ? "signed by key " + bundle::to_string(*report.key_id) : "UNSIGNED";
+    if (fs::exists(tmp.path() / "wheels", ec))
+        fs::rename(tmp.path() / "wheels", tmp.path() / "files");
+    else
+        fs::create_directories(tmp.path() / "files");
+    within("writing the index pages", [&] { write_index(tmp.path(), m, signer); });
+    // mkdtemp made it 0700; a web server's worker must be able to read the tree.
+    ::chmod(tmp.path().c_str(), 0755);
+    if (fs::exists(to, ec))
+        fs::remove(to, ec);  // the empty directory it replaces
+    fs::rename(tmp.path(), to, ec);
+    if (ec) {
+        throw Error("cannot move the finished export into place at " + quote(to.string()) + ": " +
+                    ec.message());
+    }
+    tmp.release();
+    std::size_t wheels = 0;
+    for (const auto& f : m.files)
+        wheels += f.path.starts_with("wheels/");
+    out << "exported bundle `" << m.name << "` " << m.version << " (" << signer << "): " << wheels
+        << " files, " << verify::human_size(report.bytes_checked) << " verified, into "
+        << to.string() << "\n"
+        << "serve it with any web server and install with:\n"
+        << "  pip install --index-url http://HOST/PATH/simple PACKAGE...\n"
+        << "(see " << (to / "README.txt").string() << ")\n";
+}
+
+}  // namespace airlock::exporter

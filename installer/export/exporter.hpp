@@ -1,0 +1,32 @@
+#pragma once
+/// `airlock-install export`: a verified bundle turned into a static PEP 503 index tree that any
+/// web server serves as-is (`simple/`, `files/`, `README.txt`), so a fleet installs with plain
+/// `pip install --index-url`. Built in a temporary directory next to the destination, renamed
+/// into place whole.
+
+#include "core/bundle/reader.hpp"
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <vector>
+
+namespace airlock::exporter {
+
+struct ExportOptions {
+    std::filesystem::path bundle;
+    std::vector<std::filesystem::path> keys;
+    std::optional<std::filesystem::path> trust_dir;
+    std::filesystem::path to;  ///< must not exist, or be an empty directory
+    bundle::AllowUnsigned allow_unsigned = bundle::AllowUnsigned::no;
+};
+
+/// Throws Error (and leaves nothing behind) on any failure.
+void export_bundle(const ExportOptions& options, std::ostream& out);
+
+/// Writes `simple/` and `README.txt` for the verified tree at `root` (which holds `files/`,
+/// renamed from the bundle's `wheels/`). Exposed for tests.
+void write_index(const std::filesystem::path& root, const bundle::BundleManifest& manifest,
+                 const std::string& signer);
+
+}  // namespace airlock::exporter

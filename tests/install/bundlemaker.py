@@ -1,0 +1,252 @@
+"""Bundles for the installer's tests.
+
+`make_bundle` writes an airlock bundle (format 1, as core/bundle reads it) straight from a set of
+wheels, signed with Debian's `minisign`, so the installer can be tested before and independently
+of `airlock-build build`, and so tests can craft archives the real writer never produces
+(tampered bytes, extra entries, `../` names, symlinks). `build_with_airlock` uses the real
+builder when it is there.
+
+Layout (issue 5): airlock/manifest.toml, airlock/manifest.toml.minisig, airlock/requirements.<t>.txt,
+then wheels/<file>; a pax tar with fixed mtimes and owners.
+"""
+
+import hashlib
+import io
+import os
+import re
+import subprocess
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from airlock_testing import programs, venv as venv_mod
+
+MTIME = 1700000000
+
+
+@dataclass(frozen=True)
+class BundleTarget:
+    name: str
+    python: str
+    platform: str
+    cuda: Optional[str] = None
+
+
+@dataclass
+class Entry:
+    """One tar member: a regular file (data), or a link/directory for the nasty cases."""
+
+    path: str
+    data: bytes = b""
+    kind: str = "file"  # file | symlink | hardlink | dir
+    link: str = ""
+    source: Optional[Path] = None  # stream from here instead of `data`
+
+    def size(self) -> int:
+        return self.source.stat().st_size if self.source else len(self.data)
+
+
+def keypair(directory: Path, name: str = "release") -> Tuple[Path, Path]:
+    """A password-less minisign key pair: (public key, secret key)."""
+    pub, sec = directory / (name + ".pub"), directory / (name + ".key")
+    r = subprocess.run(
+        ["minisign", "-G", "-W", "-f", "-p", str(pub), "-s", str(sec)],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL,
+    )
+    if r.returncode != 0:
+        raise RuntimeError("minisign -G failed: %s%s" % (r.stdout, r.stderr))
+    return pub, sec
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _toml_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_WHEEL = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$")
+
+
+def wheel_name_version(filename: str) -> Tuple[str, str]:
+    m = _WHEEL.match(filename)
+    if not m:
+        raise ValueError("not a wheel file name: " + filename)
+    return re.sub(r"[-_.]+", "-", m.group("name")).lower(), m.group("version")
+
+
+@dataclass
+class Manifest:
+    name: str
+    version: str
+    sequence: int
+    targets: List[BundleTarget]
+    files: List[dict] = field(default_factory=list)  # path, size, sha256, package, version, targets
+    signed: bool = True
+
+    def text(self) -> str:
+        out = [
+            "# airlock bundle manifest. Check its signature with:",
+            "#   minisign -V -p SIGNER.pub -m manifest.toml",
+            "format = 1",
+            "",
+            "[bundle]",
+            "name = " + _toml_string(self.name),
+            "version = " + _toml_string(self.version),
+            "sequence = %d" % self.sequence,
+            'created = "2023-11-14T22:13:20Z"',
+            'builder = "bundlemaker (tests/install)"',
+            "signed = " + ("true" if self.signed else "false"),
+        ]
+        for t in self.targets:
+            out += ["", "[[target]]", "name = " + _toml_string(t.name), "python = " + _toml_string(t.python),
+                    "platform = " + _toml_string(t.platform)]
+            if t.cuda:
+                out.append("cuda = " + _toml_string(t.cuda))
+            out.append('requires_python = "==%s.*"' % t.python)
+        for f in sorted(self.files, key=lambda f: f["path"]):
+            out += ["", "[[file]]", "path = " + _toml_string(f["path"]), "size = %d" % f["size"],
+                    "sha256 = " + _toml_string(f["sha256"])]
+            if f.get("package"):
+                out.append("package = " + _toml_string(f["package"]))
+            if f.get("version"):
+                out.append("version = " + _toml_string(f["version"]))
+            if f.get("targets"):
+                out.append("targets = [" + ", ".join(_toml_string(t) for t in f["targets"]) + "]")
+        return "\n".join(out) + "\n"
+
+    def trusted_comment(self) -> str:
+        return "bundle:%s\tversion:%s\tsequence:%d" % (self.name, self.version, self.sequence)
+
+
+def sign(manifest_text: str, secret_key: Path, trusted_comment: str, workdir: Path) -> str:
+    """minisign's signature file text for `manifest_text`."""
+    m = workdir / "manifest.toml.tosign"
+    m.write_text(manifest_text)
+    sig = workdir / "manifest.toml.tosign.minisig"
+    r = subprocess.run(
+        ["minisign", "-S", "-s", str(secret_key), "-m", str(m), "-x", str(sig), "-t", trusted_comment],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL,
+    )
+    if r.returncode != 0:
+        raise RuntimeError("minisign -S failed: %s%s" % (r.stdout, r.stderr))
+    text = sig.read_text()
+    m.unlink()
+    sig.unlink()
+    return text
+
+
+def plan(
+    name: str,
+    version: str,
+    sequence: int,
+    targets: Dict[BundleTarget, Sequence[Path]],
+) -> Tuple[Manifest, List[Entry]]:
+    """The manifest and payload entries for `targets` -> the wheel files each installs."""
+    manifest = Manifest(name, version, sequence, list(targets))
+    wheel_targets: Dict[Path, List[str]] = {}
+    for t, wheels in targets.items():
+        for w in wheels:
+            wheel_targets.setdefault(Path(w), []).append(t.name)
+    entries: List[Entry] = []
+    hashes: Dict[Path, str] = {}
+    for w, tnames in sorted(wheel_targets.items(), key=lambda kv: kv[0].name):
+        digest = sha256_file(w)
+        hashes[w] = digest
+        pkg, ver = wheel_name_version(w.name)
+        entries.append(Entry("wheels/" + w.name, source=w))
+        manifest.files.append({"path": "wheels/" + w.name, "size": w.stat().st_size, "sha256": digest,
+                               "package": pkg, "version": ver,
+                               "targets": tnames if len(tnames) < len(targets) else []})
+    reqs = []
+    for t, wheels in targets.items():
+        lines = ["# airlock: requirements of target %s (pip install --no-index --require-hashes)" % t.name]
+        for w in sorted(wheels, key=lambda p: Path(p).name):
+            pkg, ver = wheel_name_version(Path(w).name)
+            lines.append("%s==%s --hash=sha256:%s" % (pkg, ver, hashes[Path(w)]))
+        data = ("\n".join(lines) + "\n").encode()
+        path = "airlock/requirements.%s.txt" % t.name
+        reqs.append(Entry(path, data))
+        manifest.files.append({"path": path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                               "targets": [t.name]})
+    return manifest, reqs + entries
+
+
+def write_tar(out: Path, entries: Iterable[Entry]) -> Path:
+    tmp = out.with_name(out.name + ".partial")
+    with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as tf:
+        for e in entries:
+            info = tarfile.TarInfo(e.path)
+            info.mtime = MTIME
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            info.mode = 0o644
+            if e.kind == "symlink":
+                info.type = tarfile.SYMTYPE
+                info.linkname = e.link
+                tf.addfile(info)
+            elif e.kind == "hardlink":
+                info.type = tarfile.LNKTYPE
+                info.linkname = e.link
+                tf.addfile(info)
+            elif e.kind == "dir":
+                info.type = tarfile.DIRTYPE
+                info.mode = 0o755
+                tf.addfile(info)
+            else:
+                info.size = e.size()
+                if e.source:
+                    with open(e.source, "rb") as f:
+                        tf.addfile(info, f)
+                else:
+                    tf.addfile(info, io.BytesIO(e.data))
+    tmp.replace(out)
+    return out
+
+
+def make_bundle(
+    out: Path,
+    targets: Dict[BundleTarget, Sequence[Path]],
+    *,
+    secret_key: Optional[Path],
+    name: str = "lab",
+    version: str = "1.0.0",
+    sequence: int = 1,
+    tamper: Optional[Callable[[Manifest, List[Entry]], None]] = None,
+    tamper_after_sign: Optional[Callable[[List[Entry]], None]] = None,
+) -> Path:
+    """Writes a bundle. `tamper(manifest, payload)` edits both before signing (a consistent but
+    e.g. unsafe bundle); `tamper_after_sign(all_entries)` edits the finished entry list (manifest
+    and signature included), as an attacker would."""
+    manifest, payload = plan(name, version, sequence, targets)
+    manifest.signed = secret_key is not None
+    if tamper:
+        tamper(manifest, payload)
+    text = manifest.text()
+    entries = [Entry("airlock/manifest.toml", text.encode())]
+    if secret_key is not None:
+        sig = sign(text, secret_key, manifest.trusted_comment(), out.parent)
+        entries.append(Entry("airlock/manifest.toml.minisig", sig.encode()))
+    entries += payload
+    if tamper_after_sign:
+        tamper_after_sign(entries)
+    return write_tar(out, entries)
+
+
+# ------------------------------------------------------------------------------ the real builder
+def airlock_build_available() -> Tuple[bool, str]:
+    """(True, "") when `airlock-build build` is implemented, else (False, why)."""
+    try:
+        exe = programs.airlock_build()
+    except FileNotFoundError as e:
+        return False, str(e)
+    code, out, err = programs.run([exe, "build", "--help"], env=venv_mod.clean_env(), timeout=60)
+    if code != 0 or "not implemented" in (out + err):
+        return False, "`airlock-build build` is not implemented yet"
+    return True, ""
