@@ -9,8 +9,10 @@
 #include "core/pep503/name.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace airlock::index {
 namespace {
@@ -58,6 +60,9 @@ std::optional<std::string> relative_reference(std::string_view page, std::string
 }
 
 std::string page_url(const std::string& root, const std::string& normalized) {
+    // A file:// index is a directory tree: its pages are the index.html files (as pip reads them).
+    if (root.starts_with("file:"))
+        return root + "/" + normalized + "/index.html";
     return root + "/" + normalized + "/";
 }
 
@@ -452,13 +457,23 @@ void IndexClient::prefetch_metadata(const std::vector<DistFile>& files) {
         std::lock_guard guard(mutex_);
         metadata_memory_[key] = std::move(responses[i].body);
     }
-    for (const DistFile* file : wheels) {
-        try {
-            metadata(*file);
-        } catch (const Error&) {
-            // Reported by the metadata() call that needs it.
+    // Range reads take three sequential round trips per wheel: run several wheels at once.
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (std::size_t i = next++; i < wheels.size(); i = next++) {
+            try {
+                metadata(*wheels[i]);
+            } catch (const std::exception&) {
+                // Reported by the metadata() call that needs it.
+            }
         }
-    }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t t = 1; t < std::min<std::size_t>(wheels.size(), 8); ++t)
+        threads.emplace_back(worker);
+    worker();
+    for (auto& thread : threads)
+        thread.join();
 }
 
 }  // namespace airlock::index

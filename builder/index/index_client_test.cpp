@@ -389,3 +389,20 @@ TEST_F(IndexClientTest, RangeRequestsReturnPartialContent) {
     EXPECT_EQ(span.body, whole.body.substr(10, 10));
     EXPECT_EQ(span.headers.at("content-range"), "bytes 10-19/" + std::to_string(whole.body.size()));
 }
+
+TEST_F(IndexClientTest, FileIndexReadsTheTreeDirectly) {
+    const std::string root = "file://" + (fixture->work / "root").string();
+    IndexClient client({spec("local", root + "/simple")}, options());
+    const auto& page = client.project("demo");
+    ASSERT_EQ(page.files.size(), 3u);
+    const auto& file = file_named(page, "demo-1.0-py3-none-any.whl");
+    EXPECT_EQ(file.url, root + "/packages/demo/demo-1.0-py3-none-any.whl");
+    MetadataSource source{};
+    EXPECT_NE(client.metadata(file, &source).find("Name: demo"), std::string::npos);
+    EXPECT_EQ(source, MetadataSource::pep658);
+    EXPECT_EQ(client.find_project("missing"), nullptr);
+    IndexClient nometa({spec("local", root + "/nometa")}, options());
+    EXPECT_NE(nometa.metadata(nometa.project("big-pkg").files.at(0), &source).find("Name: Big_Pkg"),
+              std::string::npos);
+    EXPECT_EQ(source, MetadataSource::whole_wheel);  // a local file is read whole: no Content-Range
+}

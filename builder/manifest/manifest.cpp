@@ -1,6 +1,7 @@
 #include "builder/manifest/manifest.hpp"
 
 #include "core/base/error.hpp"
+#include "core/pep503/name.hpp"
 
 #include <toml++/toml.h>
 
@@ -29,22 +30,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
         }
     }
     return row[b.size()];
-}
-
-std::string normalize_package(std::string_view name) {
-    std::string out;
-    bool in_separator = false;
-    for (char c : name) {
-        if (c == '-' || c == '_' || c == '.') {
-            in_separator = true;
-            continue;
-        }
-        if (in_separator && !out.empty())
-            out += '-';
-        in_separator = false;
-        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    }
-    return out;
 }
 
 const char* type_name(toml::node_type type) {
@@ -368,15 +353,14 @@ IndexSpec read_index(const Reader& r, const toml::table& table) {
                    "`packages` is empty; list the packages only this index "
                    "may serve, or remove the key to use it for all others");
         }
-        static const std::regex valid("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
         std::size_t i = 0;
         for (auto&& element : *packages->as_array()) {
-            if (!std::regex_match(names[i], valid)) {
+            if (!pep503::is_valid_name(names[i])) {
                 r.fail(element.source(), quote(names[i]) +
                                              " is not a package name; list bare names such as "
                                              "\"torch\" (no versions or extras)");
             }
-            auto normalized = normalize_package(names[i]);
+            auto normalized = pep503::normalize(names[i]);
             if (std::find(index.packages.begin(), index.packages.end(), normalized) ==
                 index.packages.end()) {
                 index.packages.push_back(normalized);
@@ -461,7 +445,7 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
             }
             if (auto packages = table->get("packages")) {
                 for (auto&& element : *packages->as_array()) {
-                    auto normalized = normalize_package(*element.value<std::string>());
+                    auto normalized = pep503::normalize(*element.value<std::string>());
                     auto [owner, fresh] = package_owner.emplace(normalized, index.name);
                     if (!fresh && owner->second != index.name) {
                         r.fail(element.source(),
