@@ -1,15 +1,108 @@
+// `airlock-build lock MANIFEST -o DIR`: resolve every target and write, per target,
+// DIR/pylock.<target>.toml (PEP 751) and DIR/requirements.<target>.txt (with hashes).
+
 #include "builder/cli/app.hpp"
 
+#include "builder/lock/pylock.hpp"
+#include "builder/lock/requirements_txt.hpp"
+#include "builder/manifest/manifest.hpp"
+#include "builder/resolve/resolve_manifest.hpp"
 #include "core/base/error.hpp"
 
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
 namespace airlock::builder {
+namespace {
+
+struct LockArgs {
+    std::string manifest;
+    std::string output;
+    std::string cache_dir;
+    std::vector<std::string> targets;
+    bool offline = false;
+    bool prefer_cache = false;
+};
+
+std::string human_size(std::uint64_t bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes);
+    int unit = 0;
+    while (value >= 1024 && unit < 4) {
+        value /= 1024;
+        ++unit;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    return buf;
+}
+
+void run_lock(const LockArgs& args) {
+    auto manifest = manifest::load_manifest(args.manifest);
+    resolve::ResolveOptions options;
+    options.cache_dir = args.cache_dir;
+    options.targets = args.targets;
+    if (args.offline)
+        options.cache_mode = net::CacheMode::offline;
+    else if (args.prefer_cache)
+        options.cache_mode = net::CacheMode::prefer_cache;
+
+    std::vector<resolve::TargetReport> reports;
+    auto locks = within("locking " + quote(args.manifest),
+                        [&] { return resolve::resolve_manifest(manifest, options, &reports); });
+
+    std::filesystem::path dir(args.output);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+        throw Error("cannot create the output directory " + quote(dir.string()) + ": " +
+                    ec.message());
+    // Every target resolved before anything is written: a failing target leaves DIR untouched.
+    for (std::size_t i = 0; i < locks.size(); ++i) {
+        const auto& lock = locks[i];
+        lock::write_pylock(dir, lock);
+        lock::write_requirements(dir, lock);
+        std::uint64_t total = 0;
+        bool all_sizes = true;
+        for (const auto& p : lock.packages)
+            for (const auto& w : p.wheels) {
+                if (w.size)
+                    total += *w.size;
+                else
+                    all_sizes = false;
+            }
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.2f", reports[i].seconds);
+        std::cout << lock.target << ": " << lock.packages.size() << " packages, "
+                  << (all_sizes ? "" : "at least ") << human_size(total) << " (resolved in "
+                  << seconds << " s) -> " << lock::pylock_path(dir, lock.target).string() << "\n";
+    }
+}
+
+}  // namespace
 
 void add_lock_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("lock", "(not implemented yet)");
-    cmd->allow_extras();
-    cmd->callback([] {
-        throw Error("`airlock-build lock` is not implemented yet", Exit::internal);
-    });
+    auto args = std::make_shared<LockArgs>();
+    auto* cmd = app.add_subcommand(
+        "lock",
+        "Resolve [python] requirements for every target and write pylock.<target>.toml (PEP 751) "
+        "and requirements.<target>.txt (with hashes) into DIR.");
+    cmd->add_option("manifest", args->manifest, "the manifest (TOML)")->required();
+    cmd->add_option("-o,--output", args->output, "directory for the lock files")->required();
+    cmd->add_option("--cache-dir", args->cache_dir,
+                    "HTTP cache for index pages and metadata (default: ~/.cache/airlock)");
+    cmd->add_option("--target", args->targets, "only this target (repeatable)");
+    auto* offline = cmd->add_flag("--offline", args->offline,
+                                  "use only cached index pages and metadata; never connect");
+    cmd->add_flag("--prefer-cache", args->prefer_cache,
+                  "use cached pages without revalidating them (fast repeated runs)")
+        ->excludes(offline);
+    cmd->callback([args] { run_lock(*args); });
 }
 
 }  // namespace airlock::builder

@@ -1,0 +1,142 @@
+#include "builder/resolve/resolve_manifest.hpp"
+
+#include "builder/resolve/pypi_provider.hpp"
+#include "core/base/error.hpp"
+#include "core/pep508/requirement.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace airlock::resolve {
+namespace {
+
+std::string where(const SourceLocation& at) {
+    if (at.file.empty())
+        return "";
+    return " (" + at.file + ":" + std::to_string(at.line) + ")";
+}
+
+/// `==3.12.*` and the PEP 508 marker naming the target, for the lock file.
+std::vector<std::string> environments_of(const pep508::Environment& env) {
+    return {"sys_platform == \"" + env.sys_platform + "\" and platform_machine == \"" +
+            env.platform_machine + "\" and implementation_name == \"" + env.implementation_name +
+            "\" and python_version == \"" + env.python_version + "\""};
+}
+
+}  // namespace
+
+target::Target make_target(const manifest::TargetSpec& spec, const manifest::Manifest& manifest) {
+    (void)manifest;
+    return within("reading [[target]] " + quote(spec.name) + where(spec.where), [&] {
+        std::string impl = spec.implementation;
+        if (impl.empty() || impl == "cpython")
+            impl = "cp";
+        return target::Target::make(spec.name, spec.python, spec.platform, impl, spec.cuda);
+    });
+}
+
+lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target::Target& target,
+                                index::IndexClient& index, TargetReport* report) {
+    auto started = std::chrono::steady_clock::now();
+    auto env = target.environment();
+    std::vector<Dependency> roots;
+    for (std::size_t i = 0; i < manifest.python.requirements.size(); ++i) {
+        const auto& text = manifest.python.requirements[i];
+        auto at = i < manifest.python.where.size() ? manifest.python.where[i] : SourceLocation{};
+        auto requirement = within("reading [python] requirements" + where(at),
+                                  [&] { return pep508::Requirement::parse(text); });
+        if (requirement.url)
+            throw Error("the requirement " + quote(text) + where(at) +
+                        " is a direct URL reference, which airlock cannot lock")
+                .with_hint("publish the wheel on an [[index]] and require it by name and version");
+        if (!requirement.applies_to(env))
+            continue;  // its marker excludes this target
+        for (auto& d : dependencies_of(requirement))
+            roots.push_back(std::move(d));
+    }
+
+    PypiProvider provider(target, index);
+    SolveStats stats;
+    auto selections = solve(provider, roots, &stats);
+
+    lock::TargetLock lock;
+    lock.target = target.name;
+    lock.requires_python = "==" + target.python + ".*";
+    lock.environments = environments_of(env);
+    for (const auto& s : selections) {
+        if (s.package == python_package || s.package.find('[') != std::string::npos)
+            continue;
+        const auto* file = provider.wheel(s.package, s.index);
+        const auto* page = provider.page(s.package);
+        if (!file || !page)
+            throw Error(
+                "resolver chose " + s.package + " " + s.version + " without a wheel (a bug)",
+                Exit::internal);
+        lock::LockedPackage p;
+        p.name = s.package;
+        p.version = provider.version(s.package, s.index);
+        p.index = page->index_url;
+        p.index_name = page->index_name;
+        lock::LockedFile f;
+        f.name = file->filename;
+        f.url = file->url;
+        f.mirrors = file->mirror_urls;
+        f.size = file->size;
+        f.sha256 = file->sha256().value_or("");
+        if (f.sha256.empty())
+            throw Error("the index " + quote(page->index_name) + " gives no sha256 for " +
+                        quote(f.name))
+                .with_hint(
+                    "airlock locks files by hash; use an index whose pages carry "
+                    "`#sha256=` fragments or PEP 691 hashes");
+        p.wheels.push_back(std::move(f));
+        lock.packages.push_back(std::move(p));
+    }
+    std::sort(
+        lock.packages.begin(), lock.packages.end(),
+        [](const lock::LockedPackage& a, const lock::LockedPackage& b) { return a.name < b.name; });
+    if (report) {
+        report->stats = stats;
+        report->seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    }
+    return lock;
+}
+
+std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifest,
+                                               const ResolveOptions& options,
+                                               std::vector<TargetReport>* reports) {
+    for (const auto& name : options.targets) {
+        bool known = std::any_of(manifest.targets.begin(), manifest.targets.end(),
+                                 [&](const manifest::TargetSpec& t) { return t.name == name; });
+        if (!known) {
+            std::string names;
+            for (const auto& t : manifest.targets)
+                names += (names.empty() ? "" : ", ") + quote(t.name);
+            throw Error("the manifest " + quote(manifest.path.string()) + " has no target " +
+                        quote(name))
+                .with_hint("its targets are " + names);
+        }
+    }
+    index::IndexClientOptions index_options;
+    index_options.cache_dir = options.cache_dir;
+    index_options.cache_mode = options.cache_mode;
+    index::IndexClient index(manifest.indexes, index_options);
+
+    std::vector<lock::TargetLock> out;
+    for (const auto& spec : manifest.targets) {
+        if (!options.targets.empty() && std::find(options.targets.begin(), options.targets.end(),
+                                                  spec.name) == options.targets.end())
+            continue;
+        auto target = make_target(spec, manifest);
+        TargetReport report;
+        out.push_back(within("resolving target " + quote(spec.name) + " (Python " + spec.python +
+                                 ", " + spec.platform + ")",
+                             [&] { return resolve_target(manifest, target, index, &report); }));
+        if (reports)
+            reports->push_back(report);
+    }
+    return out;
+}
+
+}  // namespace airlock::resolve

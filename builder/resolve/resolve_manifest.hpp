@@ -1,0 +1,41 @@
+#pragma once
+/// From a manifest to one lock per target: the entry point `lock`, `fetch` and `build` share.
+
+#include "builder/index/index_client.hpp"
+#include "builder/lock/lock.hpp"
+#include "builder/manifest/manifest.hpp"
+#include "builder/net/http_client.hpp"
+#include "builder/resolve/resolver.hpp"
+#include "core/target/target.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace airlock::resolve {
+
+struct ResolveOptions {
+    std::filesystem::path cache_dir;   ///< empty: net::default_cache_dir()
+    std::vector<std::string> targets;  ///< names to resolve; empty: every [[target]]
+    net::CacheMode cache_mode = net::CacheMode::revalidate;
+};
+
+struct TargetReport {
+    SolveStats stats;
+    double seconds = 0;
+};
+
+/// The Target of a manifest entry (validated; errors point at the [[target]]).
+target::Target make_target(const manifest::TargetSpec& spec, const manifest::Manifest& manifest);
+
+/// Resolves `[python] requirements` for one target. Throws Error explaining any conflict.
+lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target::Target& target,
+                                index::IndexClient& index, TargetReport* report = nullptr);
+
+/// Every selected target, in manifest order; one IndexClient (pages fetched once) for all.
+/// Throws Error naming the target that failed, or an unknown name in options.targets.
+std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifest,
+                                               const ResolveOptions& options,
+                                               std::vector<TargetReport>* reports = nullptr);
+
+}  // namespace airlock::resolve
