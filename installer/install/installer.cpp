@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ostream>
 
 namespace airlock::install {
@@ -251,9 +252,15 @@ void install(const InstallOptions& o, std::ostream& out, std::ostream& err) {
                     " changed while it was being read (its manifest differs between two reads)")
             .with_hint("make sure nothing writes to the bundle file during the install");
     }
-    out << "verified " << report.manifest.files.size() << " files ("
-        << verify::human_size(report.bytes_checked) << ")\n"
-        << std::flush;
+    {
+        auto verify_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.1f", verify_seconds);
+        out << "verified " << report.manifest.files.size() << " files ("
+            << verify::human_size(report.bytes_checked) << ") in " << buf << " s\n"
+            << std::flush;
+    }
     std::error_code ec;
     fs::create_directories(tmp.path() / "wheels", ec);
 
