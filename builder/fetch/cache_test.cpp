@@ -1,0 +1,45 @@
+#include "builder/fetch/cache.hpp"
+
+#include "core/digest/sha256.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+using namespace airlock::fetch;
+namespace fs = std::filesystem;
+
+TEST(Cache, CommitsUnderTheHashAndFindsItAgain) {
+    auto root = fs::temp_directory_path() / ("airlock-cache-test-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    Cache cache(root);
+    auto sha = airlock::digest::sha256_hex("hello");
+    EXPECT_FALSE(cache.lookup(sha));
+    auto tmp = cache.tmp_dir() / "x.part";
+    std::ofstream(tmp) << "hello";
+    auto blob = cache.commit(tmp, sha);
+    EXPECT_EQ(blob, root / "blobs" / "sha256" / sha.substr(0, 2) / sha.substr(2));
+    EXPECT_FALSE(fs::exists(tmp));
+    ASSERT_TRUE(cache.lookup(sha));
+    EXPECT_EQ(*cache.lookup(sha), blob);
+    EXPECT_FALSE(cache.lookup("not-a-hash"));
+
+    auto dest = root / "out" / "hello.txt";
+    fs::create_directories(dest.parent_path());
+    place_file(blob, dest);
+    EXPECT_EQ(airlock::digest::sha256_file(dest), sha);
+    place_file(blob, dest);  // replacing is fine
+    fs::remove_all(root);
+}
+
+TEST(Cache, DefaultRootFollowsTheEnvironment) {
+    ::setenv("AIRLOCK_CACHE_DIR", "/x/airlock-cache", 1);
+    EXPECT_EQ(Cache::default_root(), fs::path("/x/airlock-cache"));
+    ::unsetenv("AIRLOCK_CACHE_DIR");
+    ::setenv("XDG_CACHE_HOME", "/x/xdg", 1);
+    EXPECT_EQ(Cache::default_root(), fs::path("/x/xdg/airlock"));
+    ::unsetenv("XDG_CACHE_HOME");
+    ::setenv("HOME", "/x/home", 1);
+    EXPECT_EQ(Cache::default_root(), fs::path("/x/home/.cache/airlock"));
+}

@@ -1,0 +1,53 @@
+#pragma once
+/// Parallel, segmented, resumable downloads (HTTP range requests, RFC 9110 §14) verified by
+/// SHA-256 into a content-addressed cache: what `airlock-build fetch|build|download` stand on.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace airlock::fetch {
+
+struct FetchItem {
+    std::string filename;
+    std::vector<std::string> urls;  ///< primary then mirrors, same bytes at each
+    std::string sha256;  ///< lowercase hex; may be empty (stored under the computed hash)
+    std::optional<std::uint64_t> size;
+};
+
+/// Defaults suit every server profile we measure (tests/bench/fetch_bench.py):
+/// - uncapped servers: the throughput probe stops adding connections once they stop helping;
+/// - per-connection caps (throttled CDN, `limit_rate`): connections grow to the ceiling;
+/// - per-client connection caps (busy mirror, `limit_conn` → 503): the first 503/429/refused
+///   connection sets the ceiling to the connections that were being served.
+/// Lower `max_connections_per_host` for servers that ban aggressive clients; raise `jobs` for
+/// closures of many tiny files on high-latency links.
+struct FetchOptions {
+    std::filesystem::path cache_dir;  ///< empty: Cache::default_root()
+    int jobs = 32;                    ///< files in flight at once
+    int max_connections_per_host = 64;
+    int initial_connections_per_host = 16;
+    std::uint64_t min_segment_size = 1 << 20;  ///< never split a remainder below 2× this
+    int retries = 6;                           ///< per segment, across mirrors
+    enum class Progress { auto_, tty, plain, quiet } progress = Progress::auto_;
+    std::filesystem::path ca_file;  ///< `--cert`; empty: SSL_CERT_FILE or the system store
+    /// A connection slower than 1 KiB/s for this long is dropped and retried (no total timeout).
+    std::chrono::seconds stall_timeout{30};
+};
+
+struct Fetched {
+    std::filesystem::path blob;  ///< in the cache; read-only, never modify
+    std::string sha256;
+    std::uint64_t size = 0;
+};
+
+/// Downloads every item (or finds it in the cache) and returns one Fetched per item, in order.
+/// Throws Error naming every file that failed, with its (redacted) URL and reason; no partial
+/// file of a failed item is left in the cache. An interrupted run keeps its partial files so the
+/// next run resumes them.
+std::vector<Fetched> fetch_all(const std::vector<FetchItem>& items, const FetchOptions& options);
+
+}  // namespace airlock::fetch

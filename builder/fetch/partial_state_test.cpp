@@ -1,0 +1,57 @@
+#include "builder/fetch/partial_state.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+using namespace airlock::fetch;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path temp_file(const std::string& name) {
+    auto dir = fs::temp_directory_path() / ("airlock-partial-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    return dir / name;
+}
+}  // namespace
+
+TEST(PartialState, RoundTrips) {
+    PartialState state;
+    state.url = "http://127.0.0.1:1/a.whl";
+    state.size = 100;
+    state.validators = {"\"abc-64\"", ""};
+    state.ranges = {{0, 40, 40}, {40, 100, 10}};
+    auto path = temp_file("a.state");
+    state.save(path);
+    auto back = PartialState::load(path);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->url, state.url);
+    EXPECT_EQ(back->size, 100u);
+    EXPECT_EQ(back->validators, state.validators);
+    ASSERT_EQ(back->ranges.size(), 2u);
+    EXPECT_EQ(back->ranges[1].start, 40u);
+    EXPECT_EQ(back->ranges[1].done, 10u);
+    auto segments = back->segments();
+    EXPECT_EQ(SegmentPlan::from_segments(segments).contiguous_prefix(), 50u);
+}
+
+TEST(PartialState, RejectsInconsistentFiles) {
+    auto path = temp_file("bad.state");
+    auto write = [&](const std::string& text) {
+        std::ofstream(path) << text;
+        return PartialState::load(path);
+    };
+    EXPECT_FALSE(write("not json"));
+    EXPECT_FALSE(write(R"({"version":2,"url":"u","size":10,"validators":[],"ranges":[[0,10,0]]})"));
+    // a gap between ranges
+    EXPECT_FALSE(
+        write(R"({"version":1,"url":"u","size":10,"validators":[],"ranges":[[0,4,0],[5,10,0]]})"));
+    // more done than the range holds
+    EXPECT_FALSE(
+        write(R"({"version":1,"url":"u","size":10,"validators":[],"ranges":[[0,10,11]]})"));
+    // ranges not covering the size
+    EXPECT_FALSE(write(R"({"version":1,"url":"u","size":12,"validators":[],"ranges":[[0,10,1]]})"));
+    EXPECT_TRUE(
+        write(R"({"version":1,"url":"u","size":10,"validators":[""],"ranges":[[0,10,3]]})"));
+    EXPECT_FALSE(PartialState::load(temp_file("missing.state")));
+}

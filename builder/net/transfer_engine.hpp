@@ -1,0 +1,107 @@
+#pragma once
+/// HTTP/1.1 transfers (RFC 9110 ranges, RFC 9112 messages) driven by the libcurl multi interface:
+/// many transfers on one thread, each body handed to a sink as it arrives.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace airlock::net {
+
+/// Settings shared by every transfer of one engine.
+struct EngineOptions {
+    /// CA bundle; empty: `SSL_CERT_FILE` when set, else the system store.
+    std::filesystem::path ca_file;
+    enum class Netrc { optional, ignored } netrc = Netrc::optional;
+    /// Stall detection instead of a total timeout: a transfer slower than `low_speed_limit`
+    /// bytes/s for `low_speed_time` is abandoned (a 3 GB file never hits a fixed deadline).
+    long low_speed_limit = 1024;
+    std::chrono::seconds low_speed_time{30};
+    std::chrono::seconds connect_timeout{20};
+    /// libcurl's receive buffer per transfer; bounds memory, whatever the file sizes.
+    long buffer_size = 128 * 1024;
+    /// Idle connections kept for reuse.
+    long max_idle_connections = 256;
+    std::string user_agent = "airlock";
+};
+
+/// A byte range `first..last` (inclusive); `last` empty means "to the end".
+struct ByteRange {
+    std::uint64_t first = 0;
+    std::optional<std::uint64_t> last;
+};
+
+struct Request {
+    std::string url;  ///< may carry `user:password@`; never printed (see redact())
+    std::optional<ByteRange> range;
+    /// RFC 9110 §13.1.5: an ETag or Last-Modified; a changed resource then answers 200 whole.
+    std::string if_range;
+};
+
+/// The final response's status line and the headers the fetch layer needs.
+struct ResponseHead {
+    long status = 0;
+    std::optional<std::uint64_t> content_length;
+    /// `Content-Range: bytes first-last/total` of a 206.
+    std::optional<std::uint64_t> range_first, range_last, range_total;
+    bool accept_ranges = false;  ///< `Accept-Ranges: bytes`
+    std::string etag;            ///< strong validators only (weak ones cannot guard a range)
+    std::string last_modified;
+    std::optional<std::chrono::seconds> retry_after;
+};
+
+struct TransferResult {
+    enum class Outcome {
+        complete,  ///< the server sent the whole body
+        stopped,   ///< the sink asked to stop (not an error)
+        failed,    ///< network error, stall, or truncated body; see `error`
+    } outcome = Outcome::failed;
+    /// The transport failure was "could not connect" (refused, unreachable, connect timeout).
+    bool connect_failed = false;
+    std::string error;  ///< human-readable reason for `failed`, no credentials
+    ResponseHead head;  ///< status 0 when no response arrived
+};
+
+/// Receives one transfer's response. Calls come from TransferEngine::run() on its thread.
+class TransferSink {
+  public:
+    virtual ~TransferSink() = default;
+    /// Once, when the final (post-redirect) headers are in. Return false to stop.
+    virtual bool on_head(const ResponseHead& head) = 0;
+    /// Body bytes of a 2xx response, in order. Return false to stop the transfer.
+    virtual bool on_body(const char* data, std::size_t size) = 0;
+    /// Exactly once at the end (not after cancel()). The sink may be destroyed afterwards.
+    virtual void on_done(const TransferResult& result) = 0;
+};
+
+using TransferId = std::uint64_t;
+
+/// Runs HTTP/1.1 transfers concurrently, one connection each (range segments of one file must
+/// not share a multiplexed HTTP/2 connection: servers cap bandwidth per connection).
+class TransferEngine {
+  public:
+    explicit TransferEngine(EngineOptions options = {});
+    ~TransferEngine();
+    TransferEngine(const TransferEngine&) = delete;
+    TransferEngine& operator=(const TransferEngine&) = delete;
+
+    /// Starts a transfer; `sink` must live until its on_done() or cancel().
+    TransferId start(const Request& request, TransferSink& sink);
+    /// Stops a transfer without calling its sink again.
+    void cancel(TransferId id);
+    /// Drives transfers for at most `wait`, calling sinks; returns the number still running.
+    std::size_t run(std::chrono::milliseconds wait);
+    std::size_t running() const;
+    /// Makes a run() that is waiting return early; safe from any thread.
+    void wakeup();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace airlock::net
