@@ -76,11 +76,10 @@ void run_lock(const LockArgs& args) {
                 else
                     all_sizes = false;
             }
-        char seconds[32];
-        std::snprintf(seconds, sizeof seconds, "%.2f", reports[i].seconds);
-        std::cout << lock.target << ": " << lock.packages.size() << " packages, "
-                  << (all_sizes ? "" : "at least ") << human_size(total) << " (resolved in "
-                  << seconds << " s) -> " << lock::pylock_path(dir, lock.target).string() << "\n";
+        std::cout << lock.target << ": " << lock.packages.size()
+                  << (lock.packages.size() == 1 ? " package, " : " packages, ")
+                  << (all_sizes ? "" : "at least ") << human_size(total) << " -> "
+                  << lock::pylock_path(dir, lock.target).string() << "\n";
     }
 }
 

@@ -4,6 +4,8 @@
 
 #include "builder/resolve/incompatibility.hpp"
 
+#include "core/base/error.hpp"
+
 #include <algorithm>
 #include <map>
 #include <numeric>
@@ -368,6 +370,53 @@ class Writer {
 };
 
 }  // namespace
+
+std::string hint_for(const std::vector<Incompatibility>& all, std::size_t failure,
+                     const std::vector<PackageInfo>& packages) {
+    std::vector<std::size_t> stack{failure};
+    std::vector<bool> seen(all.size(), false);
+    std::string missing, unusable, yanked;
+    while (!stack.empty()) {
+        auto id = stack.back();
+        stack.pop_back();
+        if (id == none || seen[id])
+            continue;
+        seen[id] = true;
+        const auto& inc = all[id];
+        if (inc.cause == Cause::derived) {
+            stack.push_back(inc.left);
+            stack.push_back(inc.right);
+        } else if (inc.cause == Cause::dependency) {
+            const auto& pkg = packages[inc.terms[1].package];
+            if (pkg.candidates.empty() && missing.empty())
+                missing = pkg.name;
+        } else if (inc.cause == Cause::no_versions) {
+            const auto& pkg = packages[inc.terms[0].package];
+            if (pkg.candidates.empty() && missing.empty())
+                missing = pkg.name;
+            for (std::size_t i = 0; i < pkg.candidates.size(); ++i) {
+                if (!inc.terms[0].set.test(i))
+                    continue;
+                auto a = pkg.candidates[i].availability;
+                if (a == Availability::yanked && yanked.empty())
+                    yanked = pkg.name + "==" + pkg.candidates[i].version;
+                if (a == Availability::unavailable && unusable.empty())
+                    unusable = pkg.name;
+            }
+        }
+    }
+    if (!missing.empty())
+        return "check the spelling of " + quote(missing) +
+               ", or add the [[index]] that serves it to the manifest";
+    if (!yanked.empty())
+        return "a yanked release is used only when pinned exactly: require " + quote(yanked) +
+               " if you really need it";
+    if (!unusable.empty())
+        return "find or build a wheel of " + quote(unusable) +
+               " for this target and add it to an index, or require versions that do not need "
+               "it";
+    return "loosen one of the requirements in the chain above, or pin versions that agree";
+}
 
 std::string explain(const std::vector<Incompatibility>& incompatibilities, std::size_t failure,
                     const std::vector<PackageInfo>& packages) {

@@ -46,6 +46,11 @@ struct PackageInfo {
 std::string explain(const std::vector<Incompatibility>& incompatibilities, std::size_t failure,
                     const std::vector<PackageInfo>& packages);
 
+/// What the user can do about `failure`: picked from the external facts it rests on (a package
+/// no index has, versions without a usable file, or plain conflicting requirements).
+std::string hint_for(const std::vector<Incompatibility>& incompatibilities, std::size_t failure,
+                     const std::vector<PackageInfo>& packages);
+
 /// One incompatibility as a sentence fragment, e.g. `torch 2.5.1 depends on sympy==1.13.1`.
 std::string describe(const Incompatibility& incompatibility,
                      const std::vector<PackageInfo>& packages);

@@ -61,8 +61,7 @@ std::string PypiProvider::unavailable_reason(const std::vector<const index::Dist
                                              const pep440::Version& version, bool any_sdist) {
     (void)version;
     if (files.empty() && any_sdist)
-        return "has only a source distribution (airlock installs wheels only and does not build "
-               "sdists)";
+        return "has only a source distribution, and airlock installs wheels only";
     if (files.empty())
         return "has no installable file";
     std::vector<std::string> python_needs;
@@ -314,7 +313,7 @@ std::string PypiProvider::describe_missing(const PackageId& package) {
     if (asked.empty())
         return "no [[index]] may serve " + quote(name) +
                " (every index lists `packages = [...]` without it)";
-    return "no index has a project named " + quote(name) + " (asked " + asked + ")";
+    return "no index has a project named " + quote(name) + "; asked " + asked;
 }
 
 const index::DistFile* PypiProvider::wheel(const PackageId& package, std::size_t i) {

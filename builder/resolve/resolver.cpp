@@ -333,7 +333,9 @@ class Solver {
         std::vector<PackageInfo> infos;
         for (auto& s : packages_)
             infos.push_back(s.info);
-        return Error(explain(incompatibilities_, id, infos), Exit::user);
+        Error error(explain(incompatibilities_, id, infos), Exit::user);
+        error.with_hint(hint_for(incompatibilities_, id, infos));
+        return error;
     }
 
     // ---- decisions --------------------------------------------------------------------------
