@@ -14,7 +14,8 @@ A case is a directory tests/cli/cases/<name>/ with:
 
 The command runs in [TEMP_DIR] (fresh per case) with every PIP_* variable removed. In the output,
 the temp dir, source dir, bin dir, index URLs and the server are replaced by their placeholders and
-any other loopback port by [PORT], so files are stable across machines.
+any other loopback port by [PORT], and durations ("0.42 s", "12ms") by [TIME], so files are stable
+across machines.
 
 Regenerate the expected files after an intended change:  AIRLOCK_UPDATE_GOLDEN=1 python3 tests/cli/test_golden.py
 """
@@ -115,7 +116,8 @@ def normalize(text: str, values: Dict[str, str]) -> str:
             pairs.append((real, "[%s]" % key))
     for value, placeholder in sorted(pairs, key=lambda p: -len(p[0])):  # longest (most specific) first
         text = text.replace(value, placeholder)
-    return re.sub(r"(127\.0\.0\.1|localhost):\d+", r"\1:[PORT]", text)
+    text = re.sub(r"(127\.0\.0\.1|localhost):\d+", r"\1:[PORT]", text)
+    return re.sub(r"\b\d+(\.\d+)? ?(ms|s)\b", "[TIME]", text)  # durations: "0.42 s", "12ms"
 
 
 class GoldenTest(unittest.TestCase):
