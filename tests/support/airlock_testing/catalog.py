@@ -290,6 +290,8 @@ def _materialize(
             )
         shutil.rmtree(src)
         (tree / ".complete").write_text(spec)
+        if root.exists() and not (root / ".complete").exists():
+            shutil.rmtree(root, ignore_errors=True)  # left over from an interrupted run
         try:
             os.rename(tree, root)
         except OSError:
