@@ -179,6 +179,17 @@ class EndToEndTest(InstallerTestCase):
         code, out, err = run_install(["verify", self.bundle, "--key", self.pub], self.state, offline=True)
         self.assertEqual(code, 0, err)
         self.assertRegex(out, r"OK: bundle `torch-lab` \S+ \(sequence 1\): signature good \(key [0-9A-F]{16}")
+        trust = self.tmp / "trusted.d"
+        trust.mkdir()
+        (trust / "release.pub").write_bytes(Path(self.pub).read_bytes())
+        code, out, err = run_install(["verify", self.bundle, "--trust-dir", trust], self.state, offline=True)
+        self.assertEqual(code, 0, err)
+        code, out, err = run_install(["verify", self.bundle, "--trust-dir", self.tmp / "nowhere"], self.state)
+        self.assertEqual(code, 1, out + err)
+        self.assertInOutput("the trust directory", err)
+        code, out, err = run_install(["list", self.bundle], self.state, offline=True)
+        self.assertEqual(code, 0, err)
+        self.assertInOutput("NOT verified", out)
         code, out, err = run_install(["list", self.bundle, "--key", self.pub], self.state, offline=True)
         self.assertEqual(code, 0, err)
         for needle in ("bundle:    torch-lab", "sequence:  1", "signature verified", "linux-py311: CPython 3.11",
