@@ -67,7 +67,7 @@ class Nginx:
     limit_rate: e.g. "4m" per connection; limit_conn: connections per client address (503
     beyond); ranges: False sets `max_ranges 0` (Range ignored, 200 whole file)."""
 
-    def __init__(self, root, limit_rate=None, limit_conn=None, ranges=True, port=None):
+    def __init__(self, root, limit_rate=None, limit_conn=None, ranges=True, port=None, workers=1):
         self.root = Path(root).resolve()
         self.port = port or free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="airlock-nginx-"))
@@ -83,7 +83,7 @@ class Nginx:
             limits.append("max_ranges 0;")
         conf = f"""
 {user}
-worker_processes 1;
+worker_processes {workers};
 daemon off;
 pid {self.dir}/nginx.pid;
 error_log {self.dir}/logs/error.log warn;
