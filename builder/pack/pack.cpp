@@ -1,0 +1,206 @@
+#include "builder/pack/pack.hpp"
+
+#include "builder/pack/sbom.hpp"
+#include "core/base/build_info.hpp"
+#include "core/base/error.hpp"
+#include "core/digest/sha256.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <map>
+#include <set>
+
+namespace airlock::pack {
+namespace fs = std::filesystem;
+namespace {
+
+/// name and version from `name-version-…​.whl` (wheel names escape `-` inside fields).
+std::pair<std::string, std::string> wheel_name_version(const std::string& filename) {
+    if (!filename.ends_with(".whl"))
+        return {};
+    auto first = filename.find('-');
+    if (first == std::string::npos)
+        return {};
+    auto second = filename.find('-', first + 1);
+    if (second == std::string::npos)
+        return {};
+    std::string name = filename.substr(0, first);
+    for (auto& c : name) {
+        c = (c == '_' || c == '.') ? '-'
+                                   : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return {name, filename.substr(first + 1, second - first - 1)};
+}
+
+void add_unique(std::vector<std::string>& into, const std::vector<std::string>& items) {
+    for (const auto& i : items) {
+        if (std::find(into.begin(), into.end(), i) == into.end())
+            into.push_back(i);
+    }
+}
+
+/// The URL without `user:password@`: origins are recorded, credentials never.
+std::string without_credentials(const std::string& url) {
+    auto scheme = url.find("://");
+    if (scheme == std::string::npos)
+        return url;
+    auto start = scheme + 3;
+    auto end = url.find_first_of("/?#", start);
+    if (end == std::string::npos)
+        end = url.size();
+    auto at = url.rfind('@', end - 1);
+    if (at == std::string::npos || at < start)
+        return url;
+    return url.substr(0, start) + url.substr(at + 1);
+}
+
+bool plain_name(const std::string& s) {
+    return !s.empty() && s.find('/') == std::string::npos && s != "." && s != ".." &&
+           bundle::is_safe_relative_path(s);
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> try_parse_size(std::string_view text) {
+    std::size_t i = 0;
+    std::uint64_t number = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+        if (number > (UINT64_MAX - 9) / 10)
+            return std::nullopt;
+        number = number * 10 + static_cast<std::uint64_t>(text[i] - '0');
+        ++i;
+    }
+    if (i == 0)
+        return std::nullopt;
+    std::string unit(text.substr(i));
+    for (auto& c : unit)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    static const std::map<std::string, std::uint64_t> units = {
+        {"", 1},
+        {"B", 1},
+        {"K", 1000},
+        {"KB", 1000},
+        {"KIB", 1024},
+        {"M", 1000000},
+        {"MB", 1000000},
+        {"MIB", 1 << 20},
+        {"G", 1000000000ULL},
+        {"GB", 1000000000ULL},
+        {"GIB", 1ULL << 30},
+        {"T", 1000000000000ULL},
+        {"TB", 1000000000000ULL},
+        {"TIB", 1ULL << 40},
+    };
+    auto it = units.find(unit);
+    if (it == units.end() || number == 0 || number > UINT64_MAX / it->second)
+        return std::nullopt;
+    return number * it->second;
+}
+
+PackResult write_bundle(const PackInput& input) {
+    return within("writing the bundle " + quote(input.options.output.string()), [&] {
+        auto epoch = bundle::source_date_epoch();
+        std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+        bundle::BundleManifest m;
+        m.name = input.name;
+        m.version = input.version;
+        m.sequence =
+            input.options.sequence.value_or(static_cast<std::uint64_t>(epoch.value_or(now)));
+        m.created = bundle::rfc3339_utc(epoch.value_or(now));
+        m.builder = std::string("airlock-build ") + build_info::version;
+
+        std::vector<bundle::EntrySource> sources;
+        std::set<std::string> target_names;
+        for (const auto& t : input.targets) {
+            if (!plain_name(t.name)) {
+                throw Error("the target name " + quote(t.name) +
+                            " cannot name a file in the bundle");
+            }
+            if (!target_names.insert(t.name).second) {
+                throw Error("the target " + quote(t.name) + " is listed twice");
+            }
+            m.targets.push_back({t.name, t.python, t.platform, t.cuda, t.requires_python});
+            for (auto [path, text] :
+                 {std::pair{"airlock/pylock." + t.name + ".toml", &t.pylock_toml},
+                  std::pair{"airlock/requirements." + t.name + ".txt", &t.requirements_txt}}) {
+                m.files.push_back(
+                    {path, text->size(), digest::sha256_hex(*text), {}, {t.name}, "", ""});
+                sources.push_back({path, {}, *text});
+            }
+        }
+
+        std::map<std::string, std::size_t> wheel_at;  // path → index in m.files
+        for (const auto& f : input.files) {
+            if (!plain_name(f.name)) {
+                throw Error("the file name " + quote(f.name) + " cannot be stored in a bundle");
+            }
+            if (!digest::is_sha256_hex(f.sha256)) {
+                throw Error(quote(f.name) + " has no valid sha256 (" + quote(f.sha256) + ")");
+            }
+            for (const auto& t : f.targets) {
+                if (!target_names.count(t)) {
+                    throw Error(quote(f.name) + " names an unknown target " + quote(t));
+                }
+            }
+            std::string path = "wheels/" + f.name;
+            std::string sha = f.sha256;
+            std::transform(sha.begin(), sha.end(), sha.begin(), ::tolower);
+            std::vector<std::string> urls;
+            for (const auto& u : f.urls)
+                urls.push_back(without_credentials(u));
+            if (auto it = wheel_at.find(path); it != wheel_at.end()) {
+                auto& existing = m.files[it->second];
+                if (existing.sha256 != sha || existing.size != f.size) {
+                    throw Error("two different files are both called " + quote(f.name) +
+                                " (sha256 " + existing.sha256 + " and " + sha + ")");
+                }
+                // Needed by every target that lists it; "all targets" stays all.
+                if (existing.targets.empty() || f.targets.empty()) {
+                    existing.targets.clear();
+                } else {
+                    add_unique(existing.targets, f.targets);
+                }
+                add_unique(existing.urls, urls);
+                continue;
+            }
+            auto [pkg, ver] = wheel_name_version(f.name);
+            bundle::BundleFile bf{path,
+                                  f.size,
+                                  sha,
+                                  urls,
+                                  f.targets,
+                                  f.package.empty() ? pkg : f.package,
+                                  f.version.empty() ? ver : f.version};
+            wheel_at[path] = m.files.size();
+            m.files.push_back(std::move(bf));
+            sources.push_back({path, f.blob, std::nullopt});
+        }
+        for (auto& f : m.files)
+            std::sort(f.targets.begin(), f.targets.end());
+        std::sort(m.files.begin(), m.files.end(),
+                  [](const auto& a, const auto& b) { return a.path < b.path; });
+
+        std::string sbom = make_sbom(m);
+        m.files.push_back({"sbom.cdx.json", sbom.size(), digest::sha256_hex(sbom), {}, {}, "", ""});
+        sources.push_back({"sbom.cdx.json", {}, sbom});
+        std::sort(m.files.begin(), m.files.end(),
+                  [](const auto& a, const auto& b) { return a.path < b.path; });
+
+        bundle::WriteOptions o;
+        o.output = input.options.output;
+        o.compression = input.options.compression;
+        o.zstd_level = input.options.zstd_level;
+        o.zstd_threads = input.options.zstd_threads;
+        o.split_size = input.options.split_size;
+        o.mtime = epoch.value_or(0);
+        auto written =
+            bundle::write_bundle_archive(m, sources, input.key ? &*input.key : nullptr, o);
+        m.signing = input.key ? bundle::Signing::signed_ : bundle::Signing::unsigned_;
+        return PackResult{written.files, std::move(m), written.bytes};
+    });
+}
+
+}  // namespace airlock::pack

@@ -1,0 +1,232 @@
+#include "builder/pack/pack.hpp"
+#include "builder/pack/sbom.hpp"
+#include "core/base/error.hpp"
+#include "core/bundle/minisign.hpp"
+#include "core/bundle/reader.hpp"
+#include "core/digest/sha256.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace airlock::pack {
+namespace fs = std::filesystem;
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// Runs a shell command; returns its stdout, and its exit status in `status`.
+std::string sh(const std::string& cmd, int* status = nullptr) {
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
+    int rc = ::pclose(p);
+    if (status != nullptr)
+        *status = WEXITSTATUS(rc);
+    return out;
+}
+
+TEST(Size, Parses) {
+    EXPECT_EQ(try_parse_size("4G"), 4000000000ULL);
+    EXPECT_EQ(try_parse_size("4GiB"), 4ULL << 30);
+    EXPECT_EQ(try_parse_size("650m"), 650000000ULL);
+    EXPECT_EQ(try_parse_size("1024"), 1024ULL);
+    EXPECT_FALSE(try_parse_size("G"));
+    EXPECT_FALSE(try_parse_size("0"));
+    EXPECT_FALSE(try_parse_size("4X"));
+}
+
+TEST(Purl, Normalises) {
+    EXPECT_EQ(pypi_purl("Foo_Bar.baz", "1.0+cu124"), "pkg:pypi/foo-bar-baz@1.0%2Bcu124");
+}
+
+class Pack : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() /
+               ("airlock-pack-test-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+        ::setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
+        key_ = bundle::generate_keypair();
+        std::ofstream(dir_ / "k.pub") << key_.public_key.to_text();
+    }
+    void TearDown() override {
+        ::unsetenv("SOURCE_DATE_EPOCH");
+        fs::remove_all(dir_);
+    }
+
+    /// The same input, with its blobs stored under `cache`.
+    PackInput input(const fs::path& cache, const fs::path& out) {
+        fs::create_directories(cache);
+        PackInput in;
+        in.name = "lab";
+        in.version = "2026.1";
+        in.targets = {{"linux-py312", "3.12", "manylinux_2_28_x86_64", "12.4", "==3.12.*",
+                       "lock-version = \"1.0\"\n", "numpy==2.1.0 --hash=sha256:...\n"},
+                      {"win-py312", "3.12", "win_amd64", std::nullopt, "==3.12.*",
+                       "lock-version = \"1.0\"\n# win\n", "numpy==2.1.0\n"}};
+        std::mt19937 rng(7);
+        auto blob = [&](const std::string& name, std::size_t size) {
+            std::string bytes(size, '\0');
+            for (auto& c : bytes)
+                c = static_cast<char>(rng());
+            fs::path p = cache / name;
+            std::ofstream(p, std::ios::binary) << bytes;
+            return PayloadFile{name, p, digest::sha256_hex(bytes), size, {}, {}, "", ""};
+        };
+        auto numpy_linux = blob("numpy-2.1.0-cp312-cp312-manylinux_2_28_x86_64.whl", 300000);
+        numpy_linux.urls = {"https://user:secret@mirror.example/numpy.whl"};
+        numpy_linux.targets = {"linux-py312"};
+        auto numpy_win = blob("numpy-2.1.0-cp312-cp312-win_amd64.whl", 200000);
+        numpy_win.targets = {"win-py312"};
+        auto six = blob("six-1.16.0-py2.py3-none-any.whl", 5000);
+        six.targets = {"win-py312"};
+        auto six_again = six;
+        six_again.targets = {"linux-py312"};
+        in.files = {numpy_linux, six, numpy_win, six_again};
+        in.key = key_.secret;
+        in.options.output = out;
+        return in;
+    }
+
+    fs::path dir_;
+    bundle::KeyPair key_;
+};
+
+TEST_F(Pack, LayoutSignatureAndHashesCheckWithStandardTools) {
+    auto result = write_bundle(input(dir_ / "cache", dir_ / "lab.tar"));
+    ASSERT_EQ(result.files, std::vector<fs::path>{dir_ / "lab.tar"});
+    EXPECT_EQ(sh("tar tf " + (dir_ / "lab.tar").string()),
+              "airlock/manifest.toml\n"
+              "airlock/manifest.toml.minisig\n"
+              "airlock/pylock.linux-py312.toml\n"
+              "airlock/pylock.win-py312.toml\n"
+              "airlock/requirements.linux-py312.txt\n"
+              "airlock/requirements.win-py312.txt\n"
+              "sbom.cdx.json\n"
+              "wheels/numpy-2.1.0-cp312-cp312-manylinux_2_28_x86_64.whl\n"
+              "wheels/numpy-2.1.0-cp312-cp312-win_amd64.whl\n"
+              "wheels/six-1.16.0-py2.py3-none-any.whl\n");
+    // Owners, modes and times are fixed.
+    std::string listing = sh("tar tvf " + (dir_ / "lab.tar").string() + " --numeric-owner");
+    EXPECT_NE(listing.find("-rw-r--r-- 0/0"), std::string::npos) << listing;
+    EXPECT_EQ(listing.find("-rw-r--r-- 0/0", listing.rfind("\n", listing.size() - 2)),
+              listing.rfind("-rw-r--r-- 0/0"));
+
+    fs::path x = dir_ / "x";
+    fs::create_directories(x);
+    int status = 0;
+    sh("tar xf " + (dir_ / "lab.tar").string() + " -C " + x.string(), &status);
+    ASSERT_EQ(status, 0);
+    if (std::system("minisign -v >/dev/null 2>&1") == 0) {
+        sh("minisign -V -p " + (dir_ / "k.pub").string() + " -m " +
+               (x / "airlock/manifest.toml").string() + " 2>&1",
+           &status);
+        EXPECT_EQ(status, 0);
+        std::string manifest = slurp(x / "airlock/manifest.toml");
+        manifest[manifest.find("sequence = ")] = 'S';
+        std::ofstream(x / "airlock/manifest.toml", std::ios::binary | std::ios::trunc) << manifest;
+        sh("minisign -V -p " + (dir_ / "k.pub").string() + " -m " +
+               (x / "airlock/manifest.toml").string() + " 2>&1",
+           &status);
+        EXPECT_NE(status, 0);
+    }
+    // The manifest's hashes are what sha256sum says.
+    for (const auto& f : result.manifest.files) {
+        std::string line = sh("cd " + x.string() + " && sha256sum " + f.path);
+        EXPECT_EQ(line.substr(0, 64), f.sha256) << f.path;
+    }
+    const auto* numpy =
+        result.manifest.find("wheels/numpy-2.1.0-cp312-cp312-manylinux_2_28_x86_64.whl");
+    ASSERT_NE(numpy, nullptr);
+    EXPECT_EQ(numpy->urls, std::vector<std::string>{"https://mirror.example/numpy.whl"});
+    EXPECT_EQ(numpy->package, "numpy");
+    EXPECT_EQ(numpy->version, "2.1.0");
+    const auto* six = result.manifest.find("wheels/six-1.16.0-py2.py3-none-any.whl");
+    EXPECT_EQ(six->targets, (std::vector<std::string>{"linux-py312", "win-py312"}));
+    EXPECT_EQ(result.manifest.created, "2026-01-01T00:00:00Z");
+    EXPECT_EQ(result.manifest.sequence, 1767225600u);
+
+    auto sbom = nlohmann::json::parse(slurp(x / "sbom.cdx.json"));
+    EXPECT_EQ(sbom["specVersion"], "1.5");
+    EXPECT_EQ(sbom["components"].size(), 3u);
+    EXPECT_EQ(sbom["components"][0]["purl"], "pkg:pypi/numpy@2.1.0");
+    EXPECT_EQ(sbom["components"][0]["hashes"][0]["content"], numpy->sha256);
+    EXPECT_EQ(sbom["metadata"]["timestamp"], "2026-01-01T00:00:00Z");
+
+    // And airlock's own reader agrees.
+    auto report = bundle::read_bundle(bundle::bundle_parts(dir_ / "lab.tar"), {key_.public_key},
+                                      std::nullopt, bundle::AllowUnsigned::no);
+    EXPECT_TRUE(report.ok());
+    EXPECT_EQ(report.key_id, key_.public_key.id);
+}
+
+TEST_F(Pack, SameLockSameBytesWhateverTheCacheAndTime) {
+    for (auto compression : {bundle::Compression::none, bundle::Compression::zstd}) {
+        auto a = input(dir_ / "cache-a", dir_ / "a.tar");
+        a.options.compression = compression;
+        write_bundle(a);
+        auto b = input(dir_ / "cache-b", dir_ / "b.tar");
+        b.options.compression = compression;
+        for (const auto& f : b.files) {
+            fs::last_write_time(f.blob, fs::file_time_type::clock::now() - std::chrono::hours(30));
+        }
+        write_bundle(b);
+        EXPECT_EQ(digest::sha256_file(dir_ / "a.tar"), digest::sha256_file(dir_ / "b.tar"));
+        fs::remove_all(dir_ / "cache-a");
+        fs::remove_all(dir_ / "cache-b");
+    }
+}
+
+TEST_F(Pack, SplitPartsConcatenateToTheBundle) {
+    auto in = input(dir_ / "cache", dir_ / "whole.tar");
+    write_bundle(in);
+    in.options.output = dir_ / "split.tar";
+    in.options.split_size = 100000;
+    auto result = write_bundle(in);
+    ASSERT_EQ(result.files.size(), 6u);
+    EXPECT_EQ(result.files[0], dir_ / "split.tar.part000");
+    EXPECT_LE(fs::file_size(result.files[0]), 100000u);
+    std::string joined;
+    for (const auto& p : result.files)
+        joined += slurp(p);
+    EXPECT_TRUE(joined == slurp(dir_ / "whole.tar"));
+    EXPECT_FALSE(fs::exists(dir_ / "split.tar"));
+    auto report = bundle::read_bundle(bundle::bundle_parts(dir_ / "split.tar"), {key_.public_key},
+                                      std::nullopt, bundle::AllowUnsigned::no);
+    EXPECT_TRUE(report.ok());
+}
+
+TEST_F(Pack, UnsignedIsMarkedAndBadInputLeavesNothing) {
+    auto in = input(dir_ / "cache", dir_ / "u.tar");
+    in.key.reset();
+    auto result = write_bundle(in);
+    EXPECT_EQ(result.manifest.signing, bundle::Signing::unsigned_);
+    EXPECT_EQ(sh("tar tf " + (dir_ / "u.tar").string() + " | head -2"),
+              "airlock/manifest.toml\nairlock/pylock.linux-py312.toml\n");
+
+    in.options.output = dir_ / "bad.tar";
+    in.files[1].sha256 = std::string(64, '0');
+    EXPECT_THROW(write_bundle(in), Error);
+    for (const auto& e : fs::directory_iterator(dir_)) {
+        EXPECT_EQ(e.path().filename().string().find("bad.tar"), std::string::npos);
+    }
+}
+
+}  // namespace
+}  // namespace airlock::pack

@@ -1,0 +1,117 @@
+#include "builder/pack/sbom.hpp"
+
+#include "core/base/build_info.hpp"
+#include "core/digest/sha256.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace airlock::pack {
+namespace {
+
+std::string normalise(std::string_view name) {
+    std::string out;
+    bool sep = false;
+    for (char c : name) {
+        if (c == '-' || c == '_' || c == '.') {
+            sep = true;
+            continue;
+        }
+        if (sep && !out.empty())
+            out += '-';
+        sep = false;
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+std::string percent_encode(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        unsigned char u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += c;
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", u);
+            out += buf;
+        }
+    }
+    return out;
+}
+
+/// A UUID (version 5 layout) made from the first bytes of a sha256: the same content, the same id.
+std::string content_uuid(const std::string& sha256_hex) {
+    std::string h = sha256_hex.substr(0, 32);
+    h[12] = '5';
+    const char variant[] = "89ab";
+    h[16] = variant[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+           "-" + h.substr(20, 12);
+}
+
+}  // namespace
+
+std::string pypi_purl(std::string_view name, std::string_view version) {
+    return "pkg:pypi/" + percent_encode(normalise(name)) + "@" + percent_encode(version);
+}
+
+std::string make_sbom(const bundle::BundleManifest& manifest) {
+    using json = nlohmann::ordered_json;
+    json components = json::array();
+    for (const auto& f : manifest.files) {
+        if (!f.path.starts_with("wheels/"))
+            continue;
+        json c;
+        c["type"] = "library";
+        c["bom-ref"] = f.path;
+        c["name"] = f.package.empty() ? f.path.substr(7) : f.package;
+        if (!f.version.empty())
+            c["version"] = f.version;
+        if (!f.package.empty() && !f.version.empty())
+            c["purl"] = pypi_purl(f.package, f.version);
+        c["hashes"] = json::array({{{"alg", "SHA-256"}, {"content", f.sha256}}});
+        if (!f.urls.empty()) {
+            json refs = json::array();
+            for (const auto& u : f.urls)
+                refs.push_back({{"type", "distribution"}, {"url", u}});
+            c["externalReferences"] = refs;
+        }
+        json props = json::array({{{"name", "airlock:file"}, {"value", f.path}}});
+        for (const auto& t : f.targets)
+            props.push_back({{"name", "airlock:target"}, {"value", t}});
+        c["properties"] = props;
+        components.push_back(c);
+    }
+    // The serial number names this exact content: the manifest's files and identity.
+    digest::Sha256 h;
+    h.update(manifest.name + "\n" + manifest.version + "\n" + std::to_string(manifest.sequence) +
+             "\n");
+    for (const auto& f : manifest.files)
+        h.update(f.path + " " + f.sha256 + "\n");
+
+    json bom;
+    bom["bomFormat"] = "CycloneDX";
+    bom["specVersion"] = "1.5";
+    bom["serialNumber"] = "urn:uuid:" + content_uuid(h.hex_digest());
+    bom["version"] = 1;
+    bom["metadata"] = {
+        {"timestamp", manifest.created},
+        {"tools",
+         {{"components", json::array({{{"type", "application"},
+                                       {"name", "airlock-build"},
+                                       {"version", build_info::version}}})}}},
+        {"component",
+         {{"type", "application"},
+          {"bom-ref", "bundle:" + manifest.name},
+          {"name", manifest.name},
+          {"version", manifest.version}}},
+    };
+    bom["components"] = components;
+    return bom.dump(2) + "\n";
+}
+
+}  // namespace airlock::pack

@@ -1,0 +1,115 @@
+#include "builder/pack/signing_key.hpp"
+
+#include "core/base/error.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace airlock::pack {
+namespace fs = std::filesystem;
+namespace {
+
+std::string ask_hidden(const std::string& prompt) {
+    termios old{};
+    if (::tcgetattr(STDIN_FILENO, &old) != 0) {
+        throw Error("cannot switch off echo on the terminal: " + std::string(std::strerror(errno)));
+    }
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    std::cerr << prompt << std::flush;
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    std::string line;
+    bool ok = static_cast<bool>(std::getline(std::cin, line));
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    if (!ok)
+        throw Error("no password was entered");
+    return line;
+}
+
+}  // namespace
+
+std::string obtain_password(const std::string& prompt, Confirm confirm) {
+    if (const char* env = std::getenv(password_env); env != nullptr && *env != '\0') {
+        return env;
+    }
+    if (!::isatty(STDIN_FILENO)) {
+        throw Error("a password is needed, but there is no terminal to ask it on")
+            .with_hint(std::string("set ") + password_env +
+                       " for unattended use (or, for keygen, pass --no-password)");
+    }
+    std::string password = ask_hidden(prompt + ": ");
+    if (password.empty()) {
+        throw Error("the password is empty")
+            .with_hint("type a password, or use --no-password for an unencrypted key");
+    }
+    if (confirm == Confirm::yes && ask_hidden("Password (again): ") != password) {
+        throw Error("the two passwords differ");
+    }
+    return password;
+}
+
+bundle::SecretKey load_signing_key(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw Error("cannot read the secret key " + quote(path.string()) + ": " +
+                    std::strerror(errno))
+            .with_hint("create one with `airlock-build keygen --out PREFIX`");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::optional<std::string> password;
+    if (bundle::SecretKey::is_encrypted(text.str(), path.string())) {
+        password = obtain_password("Password for " + path.string(), Confirm::no);
+    }
+    return bundle::SecretKey::parse(text.str(), path.string(), password);
+}
+
+void write_file_atomically(const fs::path& path, const std::string& text, mode_t mode,
+                           Overwrite overwrite) {
+    std::error_code ec;
+    if (overwrite == Overwrite::no &&
+        fs::symlink_status(path, ec).type() != fs::file_type::not_found) {
+        throw Error(quote(path.string()) + " already exists")
+            .with_hint("choose another --out, or pass --force to replace it");
+    }
+    fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    int fd = ::mkstemp(tmpl.data());  // created 0600
+    if (fd < 0) {
+        throw Error("cannot create a file in " + quote(dir.string()) + ": " + std::strerror(errno));
+    }
+    bool ok = ::fchmod(fd, mode) == 0;
+    const char* p = text.data();
+    std::size_t left = text.size();
+    while (ok && left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        if (ok) {
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+    }
+    ok = ok && ::fsync(fd) == 0;
+    int saved = errno;
+    ok = (::close(fd) == 0) && ok;
+    if (!ok || ::rename(tmpl.c_str(), path.c_str()) != 0) {
+        if (ok)
+            saved = errno;
+        ::unlink(tmpl.c_str());
+        throw Error("cannot write " + quote(path.string()) + ": " + std::strerror(saved));
+    }
+}
+
+}  // namespace airlock::pack
