@@ -14,6 +14,7 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     add_lock_command(app);
     add_fetch_command(app);
+    add_download_command(app);
     add_build_command(app);
     add_keygen_command(app);
     return run_program(app, argc, argv);

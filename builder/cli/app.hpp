@@ -10,6 +10,7 @@ int run(int argc, char** argv);
 // Each subcommand registers its options and callback on the app (one file each).
 void add_lock_command(CLI::App& app);
 void add_fetch_command(CLI::App& app);
+void add_download_command(CLI::App& app);
 void add_build_command(CLI::App& app);
 void add_keygen_command(CLI::App& app);
 
