@@ -120,7 +120,30 @@ void PartsSink::close_current() {
 }
 
 void PartsSink::write(const void* data, std::size_t size) {
+    static constexpr std::size_t buffer_size = 1 << 20;
     const char* p = static_cast<const char*>(data);
+    if (buffer_.size() + size <= buffer_size) {
+        if (buffer_.capacity() < buffer_size)
+            buffer_.reserve(buffer_size);
+        buffer_.insert(buffer_.end(), p, p + size);
+        return;
+    }
+    flush_buffer();
+    if (size < buffer_size) {
+        buffer_.insert(buffer_.end(), p, p + size);
+        return;
+    }
+    write_through(p, size);
+}
+
+void PartsSink::flush_buffer() {
+    if (buffer_.empty())
+        return;
+    write_through(buffer_.data(), buffer_.size());
+    buffer_.clear();
+}
+
+void PartsSink::write_through(const char* p, std::size_t size) {
     while (size > 0) {
         if (split_size_ && in_part_ == *split_size_) {
             close_current();
@@ -144,10 +167,12 @@ void PartsSink::write(const void* data, std::size_t size) {
 }
 
 void PartsSink::finish() {
+    flush_buffer();
     close_current();
 }
 
 std::vector<fs::path> PartsSink::commit() {
+    flush_buffer();
     close_current();
     std::vector<fs::path> finals;
     for (std::size_t i = 0; i < temps_.size(); ++i) {

@@ -40,10 +40,13 @@ class PartsSink final : public ByteSink {
   private:
     void open_next();
     void close_current();
+    void flush_buffer();
+    void write_through(const char* data, std::size_t size);
 
     std::filesystem::path dest_;
     std::optional<std::uint64_t> split_size_;
     std::vector<std::filesystem::path> temps_;
+    std::vector<char> buffer_;  ///< coalesces libarchive's 10 KiB blocks into large writes
     int fd_ = -1;
     std::uint64_t in_part_ = 0;
     std::uint64_t total_ = 0;
