@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
+#include <thread>
 
 namespace airlock::resolve {
 namespace {
@@ -123,19 +125,44 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
     index_options.cache_mode = options.cache_mode;
     index::IndexClient index(manifest.indexes, index_options);
 
-    std::vector<lock::TargetLock> out;
+    std::vector<const manifest::TargetSpec*> chosen;
+    std::vector<target::Target> targets;
     for (const auto& spec : manifest.targets) {
         if (!options.targets.empty() && std::find(options.targets.begin(), options.targets.end(),
                                                   spec.name) == options.targets.end())
             continue;
-        auto target = make_target(spec, manifest);
-        TargetReport report;
-        out.push_back(within("resolving target " + quote(spec.name) + " (Python " + spec.python +
-                                 ", " + spec.platform + ")",
-                             [&] { return resolve_target(manifest, target, index, &report); }));
-        if (reports)
-            reports->push_back(report);
+        chosen.push_back(&spec);
+        targets.push_back(make_target(spec, manifest));
     }
+    // One thread per target over the shared (thread-safe) index client: pages and metadata are
+    // fetched once, and the targets' round trips overlap. Results and errors in manifest order.
+    std::vector<lock::TargetLock> out(chosen.size());
+    std::vector<TargetReport> local(chosen.size());
+    std::vector<std::exception_ptr> errors(chosen.size());
+    auto work = [&](std::size_t i) {
+        try {
+            const auto& spec = *chosen[i];
+            out[i] = within("resolving target " + quote(spec.name) + " (Python " + spec.python +
+                                ", " + spec.platform + ")",
+                            [&] { return resolve_target(manifest, targets[i], index, &local[i]); });
+        } catch (...) {
+            errors[i] = std::current_exception();
+        }
+    };
+    if (chosen.size() == 1) {
+        work(0);
+    } else {
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < chosen.size(); ++i)
+            threads.emplace_back(work, i);
+        for (auto& t : threads)
+            t.join();
+    }
+    for (auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+    if (reports)
+        reports->insert(reports->end(), local.begin(), local.end());
     return out;
 }
 
