@@ -21,14 +21,6 @@ std::string errno_text() {
     return std::strerror(errno);
 }
 
-void fsync_dir(const fs::path& dir) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return;
-    ::fsync(fd);
-    ::close(fd);
-}
-
 void make_dirs(const fs::path& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -87,7 +79,8 @@ fs::path Cache::commit(const fs::path& verified, std::string_view sha256) const 
         throw Error("cannot move " + quote(verified.string()) + " into the cache at " +
                     quote(dest.string()) + ": " + errno_text());
     }
-    fsync_dir(dest.parent_path());
+    // No directory fsync: a rename lost in a crash only means the blob is fetched again; the
+    // data itself was fsynced before the rename, so a blob name never points at lost bytes.
     return dest;
 }
 

@@ -25,7 +25,10 @@ struct PrefixHasher::Entry {
 };
 
 PrefixHasher::PrefixHasher(std::function<void()> notify)
-    : notify_(std::move(notify)), worker_([this] { work(); }) {}
+    : notify_(std::move(notify)), worker_([this] { work(); }) {
+    for (int i = 0; i < 4; ++i)
+        flushers_.emplace_back([this] { flush_work(); });
+}
 
 PrefixHasher::~PrefixHasher() {
     {
@@ -33,7 +36,37 @@ PrefixHasher::~PrefixHasher() {
         stop_ = true;
     }
     wake_.notify_all();
+    flush_wake_.notify_all();
     worker_.join();
+    for (auto& t : flushers_)
+        t.join();
+}
+
+void PrefixHasher::flush_work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        if (flushes_.empty()) {
+            if (stop_)
+                return;
+            flush_wake_.wait(lock);
+            continue;
+        }
+        auto job = std::move(flushes_.back());
+        flushes_.pop_back();
+        lock.unlock();
+        Result result{job.key, std::move(job.sha256), {}};
+        if (::fsync(job.fd) != 0) {
+            result.error =
+                std::string("cannot flush the download to disk: ") + std::strerror(errno);
+            result.sha256.clear();
+        }
+        lock.lock();
+        results_.push_back(std::move(result));
+        lock.unlock();
+        if (notify_)
+            notify_();
+        lock.lock();
+    }
 }
 
 void PrefixHasher::open(Key key, int fd) {
@@ -134,25 +167,12 @@ void PrefixHasher::work() {
         }
         auto& e = *pick;
         if (e.size && e.hashed == *e.size) {
-            Result result{pick_key, e.sha.hex_digest(), {}};
-            int fd = e.fd;
-            e.busy = true;
-            lock.unlock();
-            if (::fsync(fd) != 0) {
-                result.error =
-                    std::string("cannot flush the download to disk: ") + std::strerror(errno);
-                result.sha256.clear();
-            }
-            lock.lock();
-            e.busy = false;
             bool closed = e.closed;
+            Flush flush{pick_key, e.fd, e.sha.hex_digest()};
             entries_.erase(pick_key);
             if (!closed) {
-                results_.push_back(std::move(result));
-                lock.unlock();
-                if (notify_)
-                    notify_();
-                lock.lock();
+                flushes_.push_back(std::move(flush));
+                flush_wake_.notify_one();
             }
             continue;
         }

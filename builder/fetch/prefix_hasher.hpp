@@ -52,15 +52,25 @@ class PrefixHasher {
 
   private:
     struct Entry;
+    struct Flush {
+        Key key;
+        int fd;
+        std::string sha256;
+    };
     void work();
+    void flush_work();
 
     std::function<void()> notify_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::map<Key, std::unique_ptr<Entry>> entries_;
     std::vector<Result> results_;
+    std::vector<Flush> flushes_;  ///< hashed files waiting for fsync (done by a few threads at once
+                                  ///< so the filesystem can batch their journal commits)
+    std::condition_variable flush_wake_;
     bool stop_ = false;
     std::thread worker_;
+    std::vector<std::thread> flushers_;
 };
 
 }  // namespace airlock::fetch
