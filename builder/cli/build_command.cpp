@@ -1,14 +1,124 @@
-#include "builder/cli/app.hpp"
+// `airlock-build build MANIFEST -o BUNDLE [--key PREFIX.key]`: resolve (or reuse --lock DIR),
+// fetch, and write one signed, reproducible bundle.
 
+#include "builder/cli/app.hpp"
+#include "builder/cli/fetch_flags.hpp"
+#include "builder/cli/locked_closure.hpp"
+#include "builder/lock/pylock.hpp"
+#include "builder/lock/requirements_txt.hpp"
+#include "builder/pack/pack.hpp"
+#include "builder/pack/signing_key.hpp"
 #include "core/base/error.hpp"
 
+#include <iostream>
+#include <memory>
+
 namespace airlock::builder {
+namespace {
+
+struct BuildArgs {
+    std::string manifest;
+    std::string lock_dir;
+    std::string output;
+    std::string key;
+    bool zstd = false;
+    std::string split_size;
+    std::optional<std::uint64_t> sequence;
+    FetchFlags flags;
+};
+
+pack::PackTarget pack_target(const manifest::TargetSpec& spec, const lock::TargetLock& lock) {
+    pack::PackTarget target;
+    target.name = spec.name;
+    target.python = spec.python;
+    target.platform = spec.platform;
+    target.cuda = spec.cuda;
+    target.requires_python = lock.requires_python;
+    target.pylock_toml = lock::format_pylock(lock);
+    target.requirements_txt = lock::format_requirements(lock);
+    return target;
+}
+
+void run_build(const BuildArgs& args) {
+    auto manifest = manifest::load_manifest(args.manifest);
+
+    pack::PackInput input;
+    input.name = manifest.bundle.name;
+    input.version = manifest.bundle.version;
+    input.options.output = args.output;
+    input.options.compression = args.zstd ? bundle::Compression::zstd : bundle::Compression::none;
+    input.options.sequence = args.sequence;
+    if (!args.split_size.empty()) {
+        input.options.split_size = pack::try_parse_size(args.split_size);
+        if (!input.options.split_size || *input.options.split_size == 0) {
+            throw Error("--split-size " + quote(args.split_size) + " is not a size")
+                .with_hint("write it like 4G (FAT32 sticks), 4480M (a DVD) or 650MiB");
+        }
+    }
+    // The key first: a wrong password should fail before minutes of downloading.
+    if (!args.key.empty())
+        input.key = pack::load_signing_key(args.key);
+
+    auto locks = obtain_locks(manifest, args.lock_dir, args.flags.cache_dir);
+    auto files = closure_files(locks);
+    auto fetched = within("downloading the locked files", [&] {
+        return fetch::fetch_all(fetch_items(files), args.flags.options());
+    });
+
+    for (std::size_t i = 0; i < manifest.targets.size(); ++i) {
+        input.targets.push_back(pack_target(manifest.targets[i], locks[i]));
+    }
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto& entry = files[i];
+        pack::PayloadFile file;
+        file.name = entry.file->name;
+        file.blob = fetched[i].blob;
+        file.sha256 = fetched[i].sha256;
+        file.size = fetched[i].size;
+        file.urls.push_back(entry.file->url);
+        file.urls.insert(file.urls.end(), entry.file->mirrors.begin(), entry.file->mirrors.end());
+        file.targets = entry.targets;
+        file.package = entry.package->name;
+        file.version = entry.package->version;
+        input.files.push_back(std::move(file));
+    }
+
+    auto result = within("writing the bundle " + quote(args.output),
+                         [&] { return pack::write_bundle(input); });
+    if (!args.flags.quiet) {
+        std::cout << "bundle " << manifest.bundle.name << " " << manifest.bundle.version << ": "
+                  << input.files.size() << " files, " << result.bytes << " bytes, "
+                  << (input.key ? "signed" : "UNSIGNED") << "\n";
+        for (const auto& part : result.files)
+            std::cout << "  " << part.string() << "\n";
+    }
+}
+
+}  // namespace
 
 void add_build_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("build", "(not implemented yet)");
-    cmd->allow_extras();
-    cmd->callback([] {
-        throw Error("`airlock-build build` is not implemented yet", Exit::internal);
+    auto args = std::make_shared<BuildArgs>();
+    auto* cmd = app.add_subcommand(
+        "build",
+        "Resolve (or reuse --lock DIR), download and verify every file, and write one signed, "
+        "reproducible bundle (a pax tar) for airlock-install.");
+    cmd->add_option("manifest", args->manifest, "the manifest (TOML)")->required();
+    cmd->add_option("-o,--output", args->output, "the bundle file to write")->required();
+    cmd->add_option("--key", args->key,
+                    "minisign secret key from `airlock-build keygen` (without it the bundle is "
+                    "marked unsigned and installers refuse it unless --allow-unsigned)");
+    cmd->add_option("--lock", args->lock_dir,
+                    "reuse the pylock.<target>.toml files `airlock-build lock` wrote here");
+    cmd->add_flag("--zstd", args->zstd,
+                  "compress with zstd (wheels are already compressed: rarely worth it)");
+    cmd->add_option("--split-size", args->split_size,
+                    "write BUNDLE.part000, .part001, … of at most this size (4G for FAT32)");
+    cmd->add_option("--sequence", args->sequence,
+                    "the bundle's sequence number (default: SOURCE_DATE_EPOCH, else now); "
+                    "installers refuse a lower one than they have installed");
+    args->flags.add_to(cmd);
+    cmd->callback([args] {
+        within("cannot build bundle from " + quote(args->manifest), [&] { run_build(*args); });
     });
 }
 

@@ -1,15 +1,63 @@
-#include "builder/cli/app.hpp"
+// `airlock-build fetch MANIFEST [--lock DIR] -o DIR`: every locked file of every target,
+// downloaded and verified through the cache into one flat wheelhouse (`pip download -d`, right).
 
+#include "builder/cli/app.hpp"
+#include "builder/cli/fetch_flags.hpp"
+#include "builder/cli/locked_closure.hpp"
+#include "builder/fetch/cache.hpp"
 #include "core/base/error.hpp"
 
+#include <iostream>
+#include <memory>
+
 namespace airlock::builder {
+namespace {
+
+struct FetchArgs {
+    std::string manifest;
+    std::string lock_dir;
+    std::string output;
+    FetchFlags flags;
+};
+
+void run_fetch(const FetchArgs& args) {
+    auto manifest = manifest::load_manifest(args.manifest);
+    auto locks = obtain_locks(manifest, args.lock_dir, args.flags.cache_dir);
+    auto files = closure_files(locks);
+    auto items = fetch_items(files);
+    auto fetched = within("downloading the locked files",
+                          [&] { return fetch::fetch_all(items, args.flags.options()); });
+    std::filesystem::path out(args.output);
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    if (ec)
+        throw Error("cannot create " + quote(out.string()) + ": " + ec.message());
+    std::uint64_t bytes = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        fetch::place_file(fetched[i].blob, out / items[i].filename);
+        bytes += fetched[i].size;
+    }
+    if (!args.flags.quiet) {
+        std::cout << items.size() << " files (" << bytes << " bytes) for " << locks.size()
+                  << (locks.size() == 1 ? " target" : " targets") << " in " << out.string() << "\n";
+    }
+}
+
+}  // namespace
 
 void add_fetch_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("fetch", "(not implemented yet)");
-    cmd->allow_extras();
-    cmd->callback([] {
-        throw Error("`airlock-build fetch` is not implemented yet", Exit::internal);
-    });
+    auto args = std::make_shared<FetchArgs>();
+    auto* cmd = app.add_subcommand(
+        "fetch",
+        "Resolve (or reuse --lock DIR) and download every locked file for every target into DIR "
+        "as one flat, verified wheelhouse.");
+    cmd->add_option("manifest", args->manifest, "the manifest (TOML)")->required();
+    cmd->add_option("--lock", args->lock_dir,
+                    "reuse the pylock.<target>.toml files `airlock-build lock` wrote here");
+    cmd->add_option("-o,--output", args->output, "directory for the wheels")->required();
+    args->flags.add_to(cmd);
+    cmd->callback(
+        [args] { within("fetching " + quote(args->manifest), [&] { run_fetch(*args); }); });
 }
 
 }  // namespace airlock::builder

@@ -1,0 +1,48 @@
+#include "builder/cli/fetch_flags.hpp"
+
+#include <algorithm>
+
+namespace airlock::builder {
+
+void FetchFlags::add_to(CLI::App* cmd) {
+    cmd->add_option("--cache-dir", cache_dir,
+                    "cache directory (default: $AIRLOCK_CACHE_DIR, $XDG_CACHE_HOME/airlock, "
+                    "~/.cache/airlock)");
+    cmd->add_option("--cert", cert, "CA bundle for TLS (default: $SSL_CERT_FILE, system store)");
+    cmd->add_option("-j,--jobs", jobs, "files downloaded at once")->check(CLI::Range(1, 1024));
+    cmd->add_option("--max-connections-per-host", max_connections,
+                    "ceiling for connections to one server; below it airlock adapts (grows while "
+                    "throughput grows, drops on 503/429/refused). Lower it for servers that ban "
+                    "aggressive clients")
+        ->check(CLI::Range(1, 1024));
+    cmd->add_option("--retries", retries, "attempts per segment before a file fails")
+        ->check(CLI::Range(0, 100));
+    cmd->add_option("--stall-timeout", stall_timeout,
+                    "seconds below 1 KiB/s before a connection is dropped and retried")
+        ->check(CLI::Range(1, 3600));
+    cmd->add_option("--progress", progress, "auto, tty, plain or quiet")
+        ->check(CLI::IsMember({"auto", "tty", "plain", "quiet"}));
+    cmd->add_flag("-q,--quiet", quiet, "no progress output");
+}
+
+fetch::FetchOptions FetchFlags::options() const {
+    fetch::FetchOptions options;
+    if (!cache_dir.empty())
+        options.cache_dir = cache_dir;
+    options.ca_file = cert;
+    options.jobs = jobs;
+    options.max_connections_per_host = max_connections;
+    options.initial_connections_per_host =
+        std::min(options.initial_connections_per_host, max_connections);
+    options.retries = retries;
+    options.stall_timeout = std::chrono::seconds(stall_timeout);
+    using P = fetch::FetchOptions::Progress;
+    options.progress = quiet                 ? P::quiet
+                       : progress == "tty"   ? P::tty
+                       : progress == "plain" ? P::plain
+                       : progress == "quiet" ? P::quiet
+                                             : P::auto_;
+    return options;
+}
+
+}  // namespace airlock::builder

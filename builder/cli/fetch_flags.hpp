@@ -1,0 +1,28 @@
+#pragma once
+/// The download flags shared by `fetch`, `build` and `download`, and their FetchOptions.
+
+#include "builder/fetch/fetch.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace airlock::builder {
+
+struct FetchFlags {
+    std::string cache_dir;
+    std::string cert;
+    int jobs = fetch::FetchOptions{}.jobs;
+    int max_connections = fetch::FetchOptions{}.max_connections_per_host;
+    int retries = fetch::FetchOptions{}.retries;
+    int stall_timeout = static_cast<int>(fetch::FetchOptions{}.stall_timeout.count());
+    std::string progress = "auto";
+    bool quiet = false;
+
+    /// Registers --cache-dir, --cert, --jobs, --max-connections-per-host, --retries,
+    /// --stall-timeout, --progress and --quiet on `cmd`, bound to this object.
+    void add_to(CLI::App* cmd);
+    fetch::FetchOptions options() const;
+};
+
+}  // namespace airlock::builder

@@ -1,0 +1,78 @@
+#include "builder/cli/locked_closure.hpp"
+
+#include "builder/lock/pylock.hpp"
+#include "builder/resolve/resolve_manifest.hpp"
+#include "core/base/error.hpp"
+
+#include <map>
+
+namespace airlock::builder {
+
+std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
+                                           const std::filesystem::path& lock_dir,
+                                           const std::filesystem::path& cache_dir) {
+    if (lock_dir.empty()) {
+        resolve::ResolveOptions options;
+        options.cache_dir = cache_dir;
+        return resolve::resolve_manifest(manifest, options);
+    }
+    std::vector<lock::TargetLock> locks;
+    for (const auto& target : manifest.targets) {
+        auto path = lock::pylock_path(lock_dir, target.name);
+        if (!std::filesystem::exists(path)) {
+            throw Error("the lock directory " + quote(lock_dir.string()) + " has no " +
+                        quote(path.filename().string()) + " for target " + quote(target.name))
+                .with_hint("run `airlock-build lock " + manifest.path.string() + " -o " +
+                           lock_dir.string() + "` again after changing the manifest's targets");
+        }
+        locks.push_back(lock::read_pylock(path));
+    }
+    return locks;
+}
+
+std::vector<ClosureFile> closure_files(const std::vector<lock::TargetLock>& locks) {
+    std::map<std::string, ClosureFile> by_name;
+    for (const auto& lock : locks) {
+        for (const auto& package : lock.packages) {
+            for (const auto& file : package.wheels) {
+                auto [it, fresh] = by_name.try_emplace(file.name);
+                auto& entry = it->second;
+                if (fresh) {
+                    entry.package = &package;
+                    entry.file = &file;
+                } else if (entry.file->sha256 != file.sha256) {
+                    throw Error("targets " + quote(entry.targets.front()) + " and " +
+                                quote(lock.target) + " lock different files named " +
+                                quote(file.name) + " (sha256 " + entry.file->sha256 + " and " +
+                                file.sha256 + ")")
+                        .with_hint(
+                            "the indexes serve two different files under one name; lock "
+                            "again, or pin the package to one index with `packages`");
+                }
+                entry.targets.push_back(lock.target);
+            }
+        }
+    }
+    std::vector<ClosureFile> out;
+    out.reserve(by_name.size());
+    for (auto& [name, entry] : by_name)
+        out.push_back(std::move(entry));
+    return out;
+}
+
+std::vector<fetch::FetchItem> fetch_items(const std::vector<ClosureFile>& files) {
+    std::vector<fetch::FetchItem> items;
+    items.reserve(files.size());
+    for (const auto& entry : files) {
+        fetch::FetchItem item;
+        item.filename = entry.file->name;
+        item.urls.push_back(entry.file->url);
+        item.urls.insert(item.urls.end(), entry.file->mirrors.begin(), entry.file->mirrors.end());
+        item.sha256 = entry.file->sha256;
+        item.size = entry.file->size;
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
+}  // namespace airlock::builder

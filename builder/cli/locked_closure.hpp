@@ -1,0 +1,36 @@
+#pragma once
+/// What `fetch` and `build` share before downloading: the locks of every target (reused from
+/// `--lock DIR` or resolved now) and the files they need, each listed once.
+
+#include "builder/fetch/fetch.hpp"
+#include "builder/lock/lock.hpp"
+#include "builder/manifest/manifest.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace airlock::builder {
+
+/// The locks of the manifest's targets: read from `lock_dir/pylock.<target>.toml` when
+/// `lock_dir` is not empty (every target must have one), otherwise resolved through the index
+/// cache under `cache_dir` (empty: the default).
+std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
+                                           const std::filesystem::path& lock_dir,
+                                           const std::filesystem::path& cache_dir);
+
+/// One locked file and the targets that need it.
+struct ClosureFile {
+    const lock::LockedPackage* package = nullptr;
+    const lock::LockedFile* file = nullptr;
+    std::vector<std::string> targets;
+};
+
+/// Every file of every lock, once (the same name and sha256 in several targets merge); sorted
+/// by file name. Throws Error when two targets lock different bytes under one file name.
+std::vector<ClosureFile> closure_files(const std::vector<lock::TargetLock>& locks);
+
+/// The download request for each closure file, in the same order.
+std::vector<fetch::FetchItem> fetch_items(const std::vector<ClosureFile>& files);
+
+}  // namespace airlock::builder
