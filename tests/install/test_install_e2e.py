@@ -41,7 +41,7 @@ def fixture_bundle(workdir: Path, *, sequence: int = 1, name: str = "torch-lab",
             manifest = workdir / "manifest.toml"
             manifest.write_text(fx.manifest(server.url, targets=targets, bundle=name))
             env = venv_mod.clean_env(fx.env(server.url))
-            code, o, e = programs.run([programs.airlock_build(), "build", manifest, "-o", out, "--key", sec], env=env, timeout=900)
+            code, o, e = programs.run([programs.airlock_build(), "build", manifest, "-o", out, "--key", sec, "--sequence", str(sequence)], env=env, timeout=900)
             if code != 0:
                 raise AssertionError("airlock-build build failed:\n%s%s" % (o, e))
         _shared["producer"] = "airlock-build build"
