@@ -1,5 +1,7 @@
 #include "builder/cli/app.hpp"
 
+#include "core/base/atomic_file.hpp"
+
 #include "builder/pack/signing_key.hpp"
 #include "core/base/error.hpp"
 #include "core/bundle/minisign.hpp"
@@ -19,8 +21,8 @@ struct KeygenOptions {
 void run_keygen(const KeygenOptions& o) {
     std::filesystem::path secret = o.out + ".key";
     std::filesystem::path pub = o.out + ".pub";
-    auto overwrite = o.force ? pack::Overwrite::yes : pack::Overwrite::no;
-    if (overwrite == pack::Overwrite::no) {
+    auto overwrite = o.force ? Overwrite::yes : Overwrite::no;
+    if (overwrite == Overwrite::no) {
         // Check both before asking for a password or writing anything.
         for (const auto& p : {secret, pub}) {
             std::error_code ec;
@@ -39,8 +41,10 @@ void run_keygen(const KeygenOptions& o) {
     if (password)
         std::cerr << "Deriving a key from the password (scrypt, about 1 GiB)...\n";
     std::string secret_text = pair.secret.to_text(password);
-    pack::write_file_atomically(secret, secret_text, 0600, overwrite);
-    pack::write_file_atomically(pub, pair.public_key.to_text(), 0644, overwrite);
+    write_file_atomically(secret, secret_text,
+                          {.mode = 0600, .overwrite = overwrite, .durability = Durability::fsync});
+    write_file_atomically(pub, pair.public_key.to_text(),
+                          {.mode = 0644, .overwrite = overwrite, .durability = Durability::fsync});
     std::cout << "key id:      " << bundle::to_string(pair.public_key.id) << "\n"
               << "secret key:  " << secret.string()
               << (password ? " (password-protected)" : " (NOT password-protected)") << "\n"

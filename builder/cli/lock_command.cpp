@@ -8,6 +8,7 @@
 #include "builder/manifest/manifest.hpp"
 #include "builder/resolve/resolve_manifest.hpp"
 #include "core/base/error.hpp"
+#include "core/base/human_size.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -28,19 +29,6 @@ struct LockArgs {
     bool offline = false;
     bool prefer_cache = false;
 };
-
-std::string human_size(std::uint64_t bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double value = static_cast<double>(bytes);
-    int unit = 0;
-    while (value >= 1024 && unit < 4) {
-        value /= 1024;
-        ++unit;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-    return buf;
-}
 
 void run_lock(const LockArgs& args) {
     auto manifest = manifest::load_manifest(args.manifest);

@@ -1,5 +1,7 @@
 #include "builder/index/index_client.hpp"
 
+#include "core/base/atomic_file.hpp"
+
 #include "builder/index/url.hpp"
 #include "builder/index/zip_reader.hpp"
 #include "builder/net/curl_global.hpp"
@@ -371,7 +373,7 @@ std::string IndexClient::metadata(const DistFile& file, MetadataSource* source) 
     });
     if (use_disk) {
         try {
-            net::write_file_atomically(path, text);
+            write_file_atomically(path, text, {.parents = Parents::create});
         } catch (const Error&) {
             // The disk cache is an optimisation: a read-only cache must not fail the run.
         }
@@ -449,8 +451,8 @@ void IndexClient::prefetch_metadata(const std::vector<DistFile>& files) {
         auto key = metadata_cache_key(*pep658[i]);
         if (options_.cache_mode != net::CacheMode::disabled) {
             try {
-                net::write_file_atomically(metadata_path(options_.cache_dir, key),
-                                           responses[i].body);
+                write_file_atomically(metadata_path(options_.cache_dir, key), responses[i].body,
+                                      {.parents = Parents::create});
             } catch (const Error&) {
             }
         }

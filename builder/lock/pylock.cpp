@@ -1,5 +1,7 @@
 #include "builder/lock/pylock.hpp"
 
+#include "core/base/toml_string.hpp"
+
 #include "builder/lock/atomic_file.hpp"
 #include "core/base/error.hpp"
 #include "core/base/source_excerpt.hpp"
@@ -12,52 +14,6 @@
 
 namespace airlock::lock {
 namespace {
-
-/// A TOML string: a literal '…' when it can be, else a basic "…" with escapes.
-std::string toml_string(std::string_view s) {
-    bool literal_ok = true;
-    for (unsigned char c : s)
-        if (c == '\'' || c < 0x20 || c == 0x7f)
-            literal_ok = false;
-    if (literal_ok && s.find('"') != std::string_view::npos)
-        return "'" + std::string(s) + "'";
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
-}
-
-std::string string_array(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i)
-        out += (i ? ", " : "") + toml_string(items[i]);
-    return out + "]";
-}
 
 std::vector<LockedPackage> sorted(std::vector<LockedPackage> packages) {
     std::sort(packages.begin(), packages.end(), [](const LockedPackage& a, const LockedPackage& b) {
@@ -79,7 +35,7 @@ std::string format_pylock(const TargetLock& lock) {
     std::string out;
     out += "lock-version = \"1.0\"\n";
     if (!lock.environments.empty())
-        out += "environments = " + string_array(lock.environments) + "\n";
+        out += "environments = " + toml_string_array(lock.environments) + "\n";
     if (!lock.requires_python.empty())
         out += "requires-python = " + toml_string(lock.requires_python) + "\n";
     out += "created-by = \"airlock\"\n";
@@ -112,7 +68,7 @@ std::string format_pylock(const TargetLock& lock) {
                     if (w.mirrors.empty())
                         continue;
                     out += (first ? " " : ", ") + toml_string(w.name) + " = " +
-                           string_array(w.mirrors);
+                           toml_string_array(w.mirrors);
                     first = false;
                 }
                 out += " }\n";
@@ -224,7 +180,7 @@ TargetLock read_pylock(const std::filesystem::path& path) {
 
 std::filesystem::path write_pylock(const std::filesystem::path& dir, const TargetLock& lock) {
     auto path = pylock_path(dir, lock.target);
-    write_file_atomically(path, format_pylock(lock));
+    write_if_changed(path, format_pylock(lock));
     return path;
 }
 

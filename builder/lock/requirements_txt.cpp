@@ -41,7 +41,7 @@ std::string format_requirements(const TargetLock& lock) {
 
 std::filesystem::path write_requirements(const std::filesystem::path& dir, const TargetLock& lock) {
     auto path = requirements_path(dir, lock.target);
-    write_file_atomically(path, format_requirements(lock));
+    write_if_changed(path, format_requirements(lock));
     return path;
 }
 

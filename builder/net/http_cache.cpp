@@ -1,5 +1,7 @@
 #include "builder/net/http_cache.hpp"
 
+#include "core/base/atomic_file.hpp"
+
 #include "core/base/error.hpp"
 #include "core/digest/sha256.hpp"
 
@@ -120,33 +122,9 @@ void HttpCache::store(const std::string& key, const CacheEntry& entry) const {
     data += "\n";
     data += entry.body;
     try {
-        write_file_atomically(path_of(key), data);
+        write_file_atomically(path_of(key), data, {.parents = Parents::create});
     } catch (const Error&) {
         // A read-only or full cache must not fail the run: the response is still returned.
-    }
-}
-
-void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
-    static std::atomic<unsigned> counter{0};
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
-    auto temp = path;
-    temp += ".tmp." + std::to_string(::getpid()) + "." +
-            std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()) % 100000) +
-            "." + std::to_string(counter++);
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.close();
-        if (!out) {
-            std::filesystem::remove(temp, ec);
-            throw Error("cannot write " + quote(path.string()), Exit::user);
-        }
-    }
-    std::filesystem::rename(temp, path, ec);
-    if (ec) {
-        std::filesystem::remove(temp, ec);
-        throw Error("cannot write " + quote(path.string()) + ": " + ec.message(), Exit::user);
     }
 }
 

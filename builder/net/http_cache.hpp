@@ -44,8 +44,5 @@ class HttpCache {
     std::filesystem::path root_;
 };
 
-/// Writes `bytes` to `path` via a temporary file in the same directory and a rename.
-/// Throws airlock::Error naming the file on failure.
-void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
 }  // namespace airlock::net

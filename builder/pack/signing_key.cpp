@@ -74,42 +74,4 @@ bundle::SecretKey load_signing_key(const fs::path& path) {
     return bundle::SecretKey::parse(text.str(), path.string(), password);
 }
 
-void write_file_atomically(const fs::path& path, const std::string& text, mode_t mode,
-                           Overwrite overwrite) {
-    std::error_code ec;
-    if (overwrite == Overwrite::no &&
-        fs::symlink_status(path, ec).type() != fs::file_type::not_found) {
-        throw Error(quote(path.string()) + " already exists")
-            .with_hint("choose another --out, or pass --force to replace it");
-    }
-    fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-    int fd = ::mkstemp(tmpl.data());  // created 0600
-    if (fd < 0) {
-        throw Error("cannot create a file in " + quote(dir.string()) + ": " + std::strerror(errno));
-    }
-    bool ok = ::fchmod(fd, mode) == 0;
-    const char* p = text.data();
-    std::size_t left = text.size();
-    while (ok && left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        ok = n > 0;
-        if (ok) {
-            p += n;
-            left -= static_cast<std::size_t>(n);
-        }
-    }
-    ok = ok && ::fsync(fd) == 0;
-    int saved = errno;
-    ok = (::close(fd) == 0) && ok;
-    if (!ok || ::rename(tmpl.c_str(), path.c_str()) != 0) {
-        if (ok)
-            saved = errno;
-        ::unlink(tmpl.c_str());
-        throw Error("cannot write " + quote(path.string()) + ": " + std::strerror(saved));
-    }
-}
-
 }  // namespace airlock::pack

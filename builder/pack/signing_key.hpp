@@ -1,6 +1,6 @@
 #pragma once
 /// Getting at the builder's minisign secret key: passwords from AIRLOCK_KEY_PASSWORD or the
-/// terminal (echo off, never from a pipe), key files written atomically with mode 0600.
+/// terminal (echo off, never from a pipe).
 
 #include "core/bundle/secret_key.hpp"
 
@@ -12,7 +12,6 @@
 namespace airlock::pack {
 
 enum class Confirm { yes, no };
-enum class Overwrite { yes, no };
 
 /// The environment variable that supplies key passwords to unattended builds.
 inline constexpr const char* password_env = "AIRLOCK_KEY_PASSWORD";
@@ -23,10 +22,5 @@ std::string obtain_password(const std::string& prompt, Confirm confirm);
 
 /// Loads a secret key file, asking for its password (as obtain_password does) when it has one.
 bundle::SecretKey load_signing_key(const std::filesystem::path& path);
-
-/// Writes `text` to a temporary file next to `path` with `mode`, then renames it into place.
-/// With Overwrite::no an existing `path` is an Error (checked first; nothing is written).
-void write_file_atomically(const std::filesystem::path& path, const std::string& text, mode_t mode,
-                           Overwrite overwrite);
 
 }  // namespace airlock::pack

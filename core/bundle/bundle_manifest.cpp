@@ -1,5 +1,7 @@
 #include "core/bundle/bundle_manifest.hpp"
 
+#include "core/base/toml_string.hpp"
+
 #include "core/base/error.hpp"
 #include "core/base/source_excerpt.hpp"
 #include "core/digest/sha256.hpp"
@@ -14,48 +16,6 @@
 
 namespace airlock::bundle {
 namespace {
-
-std::string toml_string(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-                    out += buf;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
-}
-
-std::string toml_array(const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i > 0)
-            out += ", ";
-        out += toml_string(items[i]);
-    }
-    return out + "]";
-}
 
 /// Reads typed fields out of one table, with errors that point at the line.
 class Fields {
@@ -217,9 +177,9 @@ std::string BundleManifest::to_toml() const {
         if (!f->version.empty())
             out += "version = " + toml_string(f->version) + "\n";
         if (!f->targets.empty())
-            out += "targets = " + toml_array(f->targets) + "\n";
+            out += "targets = " + toml_string_array(f->targets) + "\n";
         if (!f->urls.empty())
-            out += "urls = " + toml_array(f->urls) + "\n";
+            out += "urls = " + toml_string_array(f->urls) + "\n";
     }
     return out;
 }

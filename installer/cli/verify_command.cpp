@@ -1,5 +1,7 @@
 #include "installer/cli/app.hpp"
 
+#include "core/base/human_size.hpp"
+
 #include "core/base/error.hpp"
 #include "core/bundle/reader.hpp"
 #include "installer/verify/listing.hpp"
@@ -39,7 +41,7 @@ void run_verify(const VerifyArgs& a) {
               << (report.key_id
                       ? "signature good (key " + verify::describe_key(*report.key_id, trusted) + ")"
                       : std::string("UNSIGNED (accepted because of --allow-unsigned)"))
-              << ", " << m.files.size() << " files, " << verify::human_size(report.bytes_checked)
+              << ", " << m.files.size() << " files, " << human_size(report.bytes_checked)
               << " checked\n";
 }
 

@@ -1,5 +1,7 @@
 #include "installer/export/exporter.hpp"
 
+#include "core/base/human_size.hpp"
+
 #include "core/base/error.hpp"
 #include "core/pep503/name.hpp"
 #include "core/wheel/filename.hpp"
@@ -140,7 +142,7 @@ void export_bundle(const ExportOptions& o, std::ostream& out) {
     for (const auto& f : m.files)
         wheels += f.path.starts_with("wheels/");
     out << "exported bundle `" << m.name << "` " << m.version << " (" << signer << "): " << wheels
-        << " files, " << verify::human_size(report.bytes_checked) << " verified, into "
+        << " files, " << human_size(report.bytes_checked) << " verified, into "
         << to.string() << "\n"
         << "serve it with any web server and install with:\n"
         << "  pip install --index-url http://HOST/PATH/simple PACKAGE...\n"

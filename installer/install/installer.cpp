@@ -1,5 +1,7 @@
 #include "installer/install/installer.hpp"
 
+#include "core/base/human_size.hpp"
+
 #include "core/base/error.hpp"
 #include "core/base/program.hpp"
 #include "installer/host/cuda_driver.hpp"
@@ -122,11 +124,11 @@ void print_plan(std::ostream& out, const bundle::BundleManifest& m, const std::s
     if (o.venv)
         out << "  venv:        " << o.venv->string()
             << (create_venv ? " (to be created)" : " (exists)") << "\n";
-    out << "  packages:    " << wheels.size() << " (" << verify::human_size(total)
+    out << "  packages:    " << wheels.size() << " (" << human_size(total)
         << " to verify and unpack)\n";
     for (const auto* w : wheels) {
         out << "    " << w->package << " " << w->version << "  "
-            << fs::path(w->path).filename().string() << "  " << verify::human_size(w->size) << "\n";
+            << fs::path(w->path).filename().string() << "  " << human_size(w->size) << "\n";
     }
     const fs::path tmp = tmp_parent / (".airlock-" + m.name + "-XXXXXX");
     out << "  steps:\n";
@@ -258,7 +260,7 @@ void install(const InstallOptions& o, std::ostream& out, std::ostream& err) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.1f", verify_seconds);
         out << "verified " << report.manifest.files.size() << " files ("
-            << verify::human_size(report.bytes_checked) << ") in " << buf << " s\n"
+            << human_size(report.bytes_checked) << ") in " << buf << " s\n"
             << std::flush;
     }
     std::error_code ec;

@@ -1,25 +1,11 @@
 #include "installer/verify/listing.hpp"
 
+#include "core/base/human_size.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
 namespace airlock::verify {
-
-std::string human_size(std::uint64_t bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double v = static_cast<double>(bytes);
-    int u = 0;
-    while (v >= 1024 && u < 4) {
-        v /= 1024;
-        ++u;
-    }
-    char buf[32];
-    if (u == 0)
-        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-    else
-        std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
-    return buf;
-}
 
 std::string render_listing(const bundle::BundleManifest& m, const std::string& signer) {
     std::uint64_t total = 0;

@@ -11,7 +11,4 @@ namespace airlock::verify {
 /// `signer` is already phrased: "key 1A2B… (verified)", "key 1A2B… (NOT verified: …)", "unsigned".
 std::string render_listing(const bundle::BundleManifest& manifest, const std::string& signer);
 
-/// "1.5 MiB"
-std::string human_size(std::uint64_t bytes);
-
 }  // namespace airlock::verify
