@@ -26,11 +26,13 @@ std::string ask_hidden(const std::string& prompt) {
     termios quiet = old;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     quiet.c_lflag |= ECHONL;
-    std::cerr << prompt << std::flush;
+    // Echo goes off before the prompt appears: whatever is typed after the prompt is kept (a
+    // flush after the prompt would discard a fast typist's or a script's answer and hang).
     ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    std::cerr << prompt << std::flush;
     std::string line;
     bool ok = static_cast<bool>(std::getline(std::cin, line));
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
     if (!ok)
         throw Error("no password was entered");
     return line;

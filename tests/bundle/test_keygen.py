@@ -7,6 +7,7 @@ builder/pack/pack_test.cpp (tar tf, minisign -V, sha256sum, byte-identical rebui
 
 import os
 import pty
+import select
 import re
 import shutil
 import stat
@@ -109,6 +110,10 @@ class Keygen(unittest.TestCase):
             nonlocal transcript
             end = time.time() + deadline
             while marker not in transcript and time.time() < end:
+                # select() first: a silent child must fail the test at the deadline, not hang it.
+                ready, _, _ = select.select([fd], [], [], max(0.0, end - time.time()))
+                if not ready:
+                    break
                 try:
                     chunk = os.read(fd, 1024)
                 except OSError:
@@ -122,6 +127,8 @@ class Keygen(unittest.TestCase):
         read_until(b"(again):")
         os.write(fd, b"typed pw\n")
         read_until(b"Keep the secret key", deadline=120)
+        if b"Keep the secret key" not in transcript:
+            os.kill(pid, 9)
         _, status = os.waitpid(pid, 0)
         os.close(fd)
         self.assertEqual(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8, 0,
