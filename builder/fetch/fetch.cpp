@@ -576,11 +576,12 @@ void Scheduler::restart_job(Job& job, SegmentTransfer* adopt, std::optional<std:
     }
     job.resumed_bytes = 0;
     job.prefix_posted = 0;
+    // Forget the hash first: the worker must not read the file while it is being truncated.
+    hasher_.reset(job.index);
     if (::ftruncate(job.fd, 0) != 0) {
         fail_job(job, "cannot truncate " + quote(job.part.string()) + ": " + std::strerror(errno));
         return;
     }
-    hasher_.reset(job.index);
     if (!job.state.empty())
         ::unlink(job.state.c_str());
 }
@@ -618,6 +619,10 @@ void Scheduler::maybe_complete(Job& job) {
 void Scheduler::collect_hashes() {
     for (auto& r : hasher_.take_results()) {
         Job& job = *jobs_[r.key];
+        if (job.phase == Job::Phase::downloading && !r.error.empty()) {
+            fail_job(job, r.error);  // cannot read back what was written: the disk is failing
+            continue;
+        }
         if (job.phase != Job::Phase::hashing)
             continue;
         const auto& item = *job.item;
@@ -815,8 +820,13 @@ std::vector<Fetched> Scheduler::run() {
         std::string message =
             std::to_string(failures.size()) + " of " + std::to_string(items_.size()) +
             (items_.size() == 1 ? " file" : " files") + " could not be downloaded:";
-        for (const auto& f : failures)
-            message += "\n  " + f;
+        constexpr std::size_t shown = 20;
+        for (std::size_t i = 0; i < failures.size() && i < shown; ++i) {
+            message += "\n  " + failures[i];
+        }
+        if (failures.size() > shown) {
+            message += "\n  … and " + std::to_string(failures.size() - shown) + " more";
+        }
         throw Error(message).with_hint(
             "the other files are in the cache; run the same command again to retry the failed "
             "ones");

@@ -42,7 +42,8 @@ class FetchTest(unittest.TestCase):
         for name in names or self.files:
             digest, size = self.files[name]
             urls = [url_for(name)] + [u(name) for u in (extra_urls or [])]
-            lines.append(" ".join(urls) + f" sha256={sha or digest} size={size}")
+            hashed = "" if sha == "none" else f" sha256={sha or digest}"
+            lines.append(" ".join(urls) + f"{hashed} size={size}")
         path = self.tmp / "list.txt"
         path.write_text("\n".join(lines) + "\n")
         return path
@@ -146,6 +147,32 @@ class FetchTest(unittest.TestCase):
         # Finished segments were not fetched again (allow for what was in flight at the kill).
         self.assertLess(second_run, size - first_run + 8 * MiB,
                         f"first run {first_run}, second run {second_run}")
+
+    def test_changed_file_restarts_from_zero(self):
+        """A partial whose server file changed (new ETag) is not spliced: If-Range restarts it.
+        (No sha256 in the list, so both runs share the partial keyed by URL.)"""
+        size = 30 * MiB
+        self.add("chg.whl", size, seed=30)
+        with Nginx(self.srv, limit_rate="1m") as ng:
+            listing = self.write_list(ng.url, sha="none")
+            cmd = [airlock_build(), "download", str(listing), "-o", str(self.out), "--cache-dir",
+                   str(self.cache), "--quiet", "--max-connections-per-host", "4"]
+            proc = subprocess.Popen(cmd, env=clean_env(), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            deadline = time.time() + 30
+            while time.time() < deadline and not list(self.cache.glob("tmp/*.state")):
+                time.sleep(0.2)
+            time.sleep(1)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            self.assertTrue(list(self.cache.glob("tmp/*.state")), "no resumable state was written")
+            # New content, same size and name; the list now names the new hash.
+            self.add("chg.whl", size, seed=31)
+            os.utime(self.srv / "chg.whl", (time.time() + 5, time.time() + 5))
+            self.download(listing, "--max-connections-per-host", "4")
+            if_range = [l for l in ng.log_lines() if l.startswith("/chg.whl 200")]
+        self.assert_all_correct()
+        self.assertTrue(if_range, "the changed file should have been answered whole (If-Range)")
 
     # -- verification --------------------------------------------------------------------------
     def test_hash_mismatch_is_refused(self):
