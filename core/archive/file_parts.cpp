@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <regex>
 
 namespace airlock::archive {
 namespace fs = std::filesystem;
@@ -24,12 +23,18 @@ std::string errno_text() {
 
 /// `BASE` when `path` is `BASE.partNNN`.
 std::optional<fs::path> strip_part_suffix(const fs::path& path) {
-    static const std::regex part_re(R"(^(.*)\.part[0-9]{3,}$)");
-    std::smatch m;
     std::string s = path.string();
-    if (std::regex_match(s, m, part_re))
-        return fs::path(m[1].str());
-    return std::nullopt;
+    auto dot = s.rfind(".part");
+    if (dot == std::string::npos)
+        return std::nullopt;
+    auto digits = std::string_view(s).substr(dot + 5);
+    if (digits.size() < 3)
+        return std::nullopt;
+    for (char c : digits) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+    }
+    return fs::path(s.substr(0, dot));
 }
 
 }  // namespace
