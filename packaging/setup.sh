@@ -55,7 +55,7 @@ case "${1:-}" in
     configure_and_build build
     ctest --test-dir "$root/build" --output-on-failure -j "$jobs" --timeout 900
     echo "setup: tests again under ASan+UBSan"
-    configure_and_build build-asan -DAIRLOCK_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    configure_and_build build-asan -DAIRLOCK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" --timeout 900
     ;;

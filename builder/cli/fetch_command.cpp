@@ -4,7 +4,7 @@
 #include "builder/cli/app.hpp"
 #include "builder/cli/fetch_flags.hpp"
 #include "builder/cli/locked_closure.hpp"
-#include "builder/fetch/cache.hpp"
+#include "builder/fetch/wheelhouse.hpp"
 #include "core/base/error.hpp"
 
 #include <iostream>
@@ -28,15 +28,7 @@ void run_fetch(const FetchArgs& args) {
     auto fetched = within("downloading the locked files",
                           [&] { return fetch::fetch_all(items, args.flags.options()); });
     std::filesystem::path out(args.output);
-    std::error_code ec;
-    std::filesystem::create_directories(out, ec);
-    if (ec)
-        throw Error("cannot create " + quote(out.string()) + ": " + ec.message());
-    std::uint64_t bytes = 0;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        fetch::place_file(fetched[i].blob, out / items[i].filename);
-        bytes += fetched[i].size;
-    }
+    std::uint64_t bytes = fetch::write_wheelhouse(items, fetched, out);
     if (!args.flags.quiet) {
         std::cout << items.size() << " files (" << bytes << " bytes) for " << locks.size()
                   << (locks.size() == 1 ? " target" : " targets") << " in " << out.string() << "\n";

@@ -34,22 +34,6 @@ void make_dirs(const fs::path& dir) {
 
 Cache::Cache(fs::path root) : root_(std::move(root)) {}
 
-fs::path Cache::default_root() {
-    if (const char* dir = std::getenv("AIRLOCK_CACHE_DIR"); dir != nullptr && *dir != '\0') {
-        return dir;
-    }
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
-        return fs::path(xdg) / "airlock";
-    }
-    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-        return fs::path(home) / ".cache" / "airlock";
-    }
-    throw Error(
-        "cannot find a cache directory: none of AIRLOCK_CACHE_DIR, XDG_CACHE_HOME, HOME "
-        "is set")
-        .with_hint("pass --cache-dir DIR");
-}
-
 fs::path Cache::blob_path(std::string_view sha256) const {
     std::string hex(sha256);
     return root_ / "blobs" / "sha256" / hex.substr(0, 2) / hex.substr(2);
@@ -79,8 +63,11 @@ fs::path Cache::commit(const fs::path& verified, std::string_view sha256) const 
         throw Error("cannot move " + quote(verified.string()) + " into the cache at " +
                     quote(dest.string()) + ": " + errno_text());
     }
-    // No directory fsync: a rename lost in a crash only means the blob is fetched again; the
-    // data itself was fsynced before the rename, so a blob name never points at lost bytes.
+    // No fsync, of the data or the directory: the cache can always be fetched again, and syncing
+    // every blob costs more than the download on a fast link. A power cut on a journalling
+    // filesystem (ext4 data=ordered, xfs) can lose a blob's tail but never shows other bytes;
+    // a short blob fails the size check on lookup and is fetched again, and every bundle re-hashes
+    // each file it packs against the lock, so lost bytes can never reach a bundle.
     return dest;
 }
 
@@ -95,11 +82,6 @@ void place_file(const fs::path& blob, const fs::path& dest) {
             fs::remove(tmp, ec);
             throw Error("cannot copy " + quote(blob.string()) + " to " + quote(dest.string()) +
                         ": " + ec.message());
-        }
-        int fd = ::open(tmp.c_str(), O_RDONLY);
-        if (fd >= 0) {
-            ::fsync(fd);
-            ::close(fd);
         }
     }
     if (::rename(tmp.c_str(), dest.c_str()) != 0) {

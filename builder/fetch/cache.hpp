@@ -1,6 +1,6 @@
 #pragma once
 /// The content-addressed download cache: `<root>/blobs/sha256/<2 hex>/<62 hex>`, written only
-/// with verified bytes and atomically (temporary file, fsync, rename).
+/// with verified bytes and atomically (temporary file, rename; see commit() for why no fsync).
 
 #include <filesystem>
 #include <optional>
@@ -12,16 +12,13 @@ class Cache {
   public:
     explicit Cache(std::filesystem::path root);
 
-    /// `$AIRLOCK_CACHE_DIR`, else `$XDG_CACHE_HOME/airlock`, else `~/.cache/airlock`.
-    static std::filesystem::path default_root();
-
     const std::filesystem::path& root() const { return root_; }
     std::filesystem::path blob_path(std::string_view sha256) const;
     /// The blob for `sha256` when it is present.
     std::optional<std::filesystem::path> lookup(std::string_view sha256) const;
     /// Where partial downloads and their state files live (same filesystem as blobs).
     std::filesystem::path tmp_dir() const;
-    /// Moves `verified` (already fsynced, hashed to `sha256`) into place; returns the blob path.
+    /// Moves `verified` (hashed to `sha256`) into place; returns the blob path.
     std::filesystem::path commit(const std::filesystem::path& verified,
                                  std::string_view sha256) const;
 

@@ -1,4 +1,5 @@
 #include "builder/fetch/cache.hpp"
+#include "builder/net/http_client.hpp"
 
 #include "core/digest/sha256.hpp"
 
@@ -33,13 +34,13 @@ TEST(Cache, CommitsUnderTheHashAndFindsItAgain) {
     fs::remove_all(root);
 }
 
-TEST(Cache, DefaultRootFollowsTheEnvironment) {
+TEST(Cache, DefaultDirectoryFollowsTheEnvironment) {
     ::setenv("AIRLOCK_CACHE_DIR", "/x/airlock-cache", 1);
-    EXPECT_EQ(Cache::default_root(), fs::path("/x/airlock-cache"));
+    EXPECT_EQ(airlock::net::default_cache_dir(), fs::path("/x/airlock-cache"));
     ::unsetenv("AIRLOCK_CACHE_DIR");
     ::setenv("XDG_CACHE_HOME", "/x/xdg", 1);
-    EXPECT_EQ(Cache::default_root(), fs::path("/x/xdg/airlock"));
+    EXPECT_EQ(airlock::net::default_cache_dir(), fs::path("/x/xdg/airlock"));
     ::unsetenv("XDG_CACHE_HOME");
     ::setenv("HOME", "/x/home", 1);
-    EXPECT_EQ(Cache::default_root(), fs::path("/x/home/.cache/airlock"));
+    EXPECT_EQ(airlock::net::default_cache_dir(), fs::path("/x/home/.cache/airlock"));
 }

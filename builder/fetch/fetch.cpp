@@ -7,6 +7,7 @@
 #include "builder/fetch/progress.hpp"
 #include "builder/fetch/segment_plan.hpp"
 #include "builder/net/curl_global.hpp"
+#include "builder/net/http_client.hpp"
 #include "builder/net/transfer_engine.hpp"
 #include "core/base/error.hpp"
 #include "core/base/program.hpp"
@@ -90,7 +91,7 @@ class Scheduler {
     Scheduler(const std::vector<FetchItem>& items, const FetchOptions& options)
         : items_(items),
           options_(options),
-          cache_(options.cache_dir.empty() ? Cache::default_root() : options.cache_dir),
+          cache_(options.cache_dir.empty() ? net::default_cache_dir() : options.cache_dir),
           engine_(engine_options(options)),
           hasher_([this] { engine_.wakeup(); }),
           rng_(std::random_device{}()) {}
@@ -263,7 +264,7 @@ void Scheduler::start_segment(Job& job, Segment& seg, Host& host) {
     net::Request request;
     request.url = job.item->urls[seg.mirror];
     if (job.ranges != Job::Ranges::no) {
-        net::ByteRange range{seg.position(), std::nullopt};
+        net::OpenRange range{seg.position(), std::nullopt};
         if (seg.end != unknown_end)
             range.last = seg.end - 1;
         request.range = range;

@@ -26,7 +26,7 @@ struct FetchItem {
 /// Lower `max_connections_per_host` for servers that ban aggressive clients; raise `jobs` for
 /// closures of many tiny files on high-latency links.
 struct FetchOptions {
-    std::filesystem::path cache_dir;  ///< empty: Cache::default_root()
+    std::filesystem::path cache_dir;  ///< empty: net::default_cache_dir()
     int jobs = 32;                    ///< files in flight at once
     int max_connections_per_host = 64;
     int initial_connections_per_host = 16;

@@ -1,6 +1,7 @@
 #include "builder/fetch/partial_state.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/read_file.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -12,12 +13,10 @@ namespace airlock::fetch {
 namespace fs = std::filesystem;
 
 std::optional<PartialState> PartialState::load(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    auto text = try_read_file(path);
+    if (!text)
         return std::nullopt;
-    std::stringstream text;
-    text << in.rdbuf();
-    auto json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+    auto json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded() || !json.is_object() || json.value("version", 0) != 1)
         return std::nullopt;
     try {

@@ -25,10 +25,7 @@ struct PrefixHasher::Entry {
 };
 
 PrefixHasher::PrefixHasher(std::function<void()> notify)
-    : notify_(std::move(notify)), worker_([this] { work(); }) {
-    for (int i = 0; i < 4; ++i)
-        flushers_.emplace_back([this] { flush_work(); });
-}
+    : notify_(std::move(notify)), worker_([this] { work(); }) {}
 
 PrefixHasher::~PrefixHasher() {
     {
@@ -36,37 +33,7 @@ PrefixHasher::~PrefixHasher() {
         stop_ = true;
     }
     wake_.notify_all();
-    flush_wake_.notify_all();
     worker_.join();
-    for (auto& t : flushers_)
-        t.join();
-}
-
-void PrefixHasher::flush_work() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-        if (flushes_.empty()) {
-            if (stop_)
-                return;
-            flush_wake_.wait(lock);
-            continue;
-        }
-        auto job = std::move(flushes_.back());
-        flushes_.pop_back();
-        lock.unlock();
-        Result result{job.key, std::move(job.sha256), {}};
-        if (::fsync(job.fd) != 0) {
-            result.error =
-                std::string("cannot flush the download to disk: ") + std::strerror(errno);
-            result.sha256.clear();
-        }
-        lock.lock();
-        results_.push_back(std::move(result));
-        lock.unlock();
-        if (notify_)
-            notify_();
-        lock.lock();
-    }
 }
 
 void PrefixHasher::open(Key key, int fd) {
@@ -168,11 +135,14 @@ void PrefixHasher::work() {
         auto& e = *pick;
         if (e.size && e.hashed == *e.size) {
             bool closed = e.closed;
-            Flush flush{pick_key, e.fd, e.sha.hex_digest()};
+            Result result{pick_key, e.sha.hex_digest(), {}};
             entries_.erase(pick_key);
             if (!closed) {
-                flushes_.push_back(std::move(flush));
-                flush_wake_.notify_one();
+                results_.push_back(std::move(result));
+                lock.unlock();
+                if (notify_)
+                    notify_();
+                lock.lock();
             }
             continue;
         }
@@ -185,10 +155,8 @@ void PrefixHasher::work() {
         lock.unlock();
         ssize_t got = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset));
         int read_errno = errno;
-        if (got > 0) {
+        if (got > 0)
             e.sha.update(buffer.data(), static_cast<std::size_t>(got));
-            ::sync_file_range(fd, static_cast<off_t>(offset), got, SYNC_FILE_RANGE_WRITE);
-        }
         lock.lock();
         e.busy = false;
         if (e.closed) {

@@ -8,8 +8,7 @@
 /// page cache, since they were written moments ago. The first segment streams through as it
 /// arrives; later segments are hashed as soon as the gap before them closes, so at the end only
 /// the part whose predecessor finished last remains, and hashing overlaps with the network
-/// instead of following it. The worker also starts write-back of hashed ranges, so the fsync
-/// before the file enters the cache has little left to do.
+/// instead of following it.
 
 #include <condition_variable>
 #include <cstdint>
@@ -44,7 +43,7 @@ class PrefixHasher {
     void reset(Key key);
     /// Bytes [0, contiguous) are on disk.
     void advance(Key key, std::uint64_t contiguous);
-    /// The file is complete at `size` bytes: hash the rest, fsync, then report a Result.
+    /// The file is complete at `size` bytes: hash the rest, then report a Result.
     void finish(Key key, std::uint64_t size);
     /// Stops following the file (failed); no Result will come.
     void close(Key key);
@@ -52,25 +51,15 @@ class PrefixHasher {
 
   private:
     struct Entry;
-    struct Flush {
-        Key key;
-        int fd;
-        std::string sha256;
-    };
     void work();
-    void flush_work();
 
     std::function<void()> notify_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::map<Key, std::unique_ptr<Entry>> entries_;
     std::vector<Result> results_;
-    std::vector<Flush> flushes_;  ///< hashed files waiting for fsync (done by a few threads at once
-                                  ///< so the filesystem can batch their journal commits)
-    std::condition_variable flush_wake_;
     bool stop_ = false;
     std::thread worker_;
-    std::vector<std::thread> flushers_;
 };
 
 }  // namespace airlock::fetch

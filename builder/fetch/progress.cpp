@@ -1,5 +1,7 @@
 #include "builder/fetch/progress.hpp"
 
+#include "core/base/human_size.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -10,18 +12,6 @@ ProgressDisplay::ProgressDisplay(Mode mode, Clock::time_point start)
 
 ProgressDisplay::~ProgressDisplay() {
     clear();
-}
-
-std::string ProgressDisplay::format_bytes(double bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int unit = 0;
-    while (bytes >= 1024 && unit < 4) {
-        bytes /= 1024;
-        ++unit;
-    }
-    char text[32];
-    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
-    return text;
 }
 
 namespace {
@@ -69,9 +59,9 @@ void ProgressDisplay::update(Clock::time_point now, const Totals& totals,
     }
     char line[256];
     std::snprintf(line, sizeof line, "%s / %s  %s/s  ETA %s  files %zu/%zu  connections %d",
-                  format_bytes(static_cast<double>(totals.bytes_done)).c_str(),
-                  format_bytes(static_cast<double>(totals.bytes_total)).c_str(),
-                  format_bytes(rate_).c_str(), eta.c_str(), totals.files_done, totals.files_total,
+                  human_size(totals.bytes_done).c_str(),
+                  human_size(totals.bytes_total).c_str(),
+                  human_size(static_cast<std::uint64_t>(rate_)).c_str(), eta.c_str(), totals.files_done, totals.files_total,
                   totals.connections);
     if (mode_ == Mode::plain) {
         std::fprintf(stderr, "download: %s\n", line);
@@ -90,10 +80,10 @@ void ProgressDisplay::update(Clock::time_point now, const Totals& totals,
         if (f.size && *f.size > 0) {
             std::snprintf(row, sizeof row, "  %-60s %5.1f%% of %s (%d conn)\n", name.c_str(),
                           100.0 * static_cast<double>(f.done) / static_cast<double>(*f.size),
-                          format_bytes(static_cast<double>(*f.size)).c_str(), f.connections);
+                          human_size(*f.size).c_str(), f.connections);
         } else {
             std::snprintf(row, sizeof row, "  %-60s %s\n", name.c_str(),
-                          format_bytes(static_cast<double>(f.done)).c_str());
+                          human_size(f.done).c_str());
         }
         out += row;
         ++lines;
@@ -110,8 +100,8 @@ void ProgressDisplay::finish(Clock::time_point now, const Totals& totals) {
     double seconds = std::chrono::duration<double>(now - start_).count();
     double rate = seconds > 0 ? static_cast<double>(totals.bytes_done) / seconds : 0;
     std::fprintf(stderr, "download: %zu/%zu files, %s in %.1f s (%s/s)\n", totals.files_done,
-                 totals.files_total, format_bytes(static_cast<double>(totals.bytes_done)).c_str(),
-                 seconds, format_bytes(rate).c_str());
+                 totals.files_total, human_size(totals.bytes_done).c_str(),
+                 seconds, human_size(static_cast<std::uint64_t>(rate)).c_str());
 }
 
 }  // namespace airlock::fetch

@@ -37,8 +37,6 @@ class ProgressDisplay {
     /// Clears the live lines and prints one summary line.
     void finish(Clock::time_point now, const Totals& totals);
 
-    static std::string format_bytes(double bytes);
-
   private:
     void clear();
 

@@ -1,12 +1,12 @@
 #include "builder/index/index_client.hpp"
 
-#include "core/base/atomic_file.hpp"
-
 #include "builder/index/url.hpp"
 #include "builder/index/zip_reader.hpp"
 #include "builder/net/curl_global.hpp"
 #include "builder/net/http_cache.hpp"
+#include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
+#include "core/base/read_file.hpp"
 #include "core/digest/sha256.hpp"
 #include "core/pep503/name.hpp"
 
@@ -66,15 +66,6 @@ std::string page_url(const std::string& root, const std::string& normalized) {
     if (root.starts_with("file:"))
         return root + "/" + normalized + "/index.html";
     return root + "/" + normalized + "/";
-}
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return {};
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
 }
 
 std::optional<std::uint64_t> content_range_total(const net::HttpResponse& response) {
@@ -331,7 +322,7 @@ std::string IndexClient::metadata(const DistFile& file, MetadataSource* source) 
     bool use_disk = options_.cache_mode != net::CacheMode::disabled;
     auto path = use_disk ? metadata_path(options_.cache_dir, key) : std::filesystem::path();
     if (use_disk && std::filesystem::exists(path)) {
-        auto text = read_file(path);
+        auto text = try_read_file(path).value_or(std::string());
         if (!text.empty()) {
             std::lock_guard guard(mutex_);
             metadata_memory_[key] = text;

@@ -4,6 +4,7 @@
 
 #include "builder/lock/atomic_file.hpp"
 #include "core/base/error.hpp"
+#include "core/base/read_file.hpp"
 #include "core/base/source_excerpt.hpp"
 
 #include <toml++/toml.h>
@@ -165,17 +166,13 @@ TargetLock parse_pylock(std::string_view text, std::string_view source, std::str
 }
 
 TargetLock read_pylock(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error("cannot read the lock file " + quote(path.string()))
-            .with_hint("run `airlock-build lock MANIFEST -o DIR` to write it first");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+    std::string text = read_file(path, "the lock file",
+                                 "run `airlock-build lock MANIFEST -o DIR` to write it first");
     std::string file = path.filename().string();
     std::string target = file;
     if (file.size() > 12 && file.rfind("pylock.", 0) == 0 && file.ends_with(".toml"))
         target = file.substr(7, file.size() - 12);
-    return parse_pylock(buffer.str(), path.string(), target);
+    return parse_pylock(text, path.string(), target);
 }
 
 std::filesystem::path write_pylock(const std::filesystem::path& dir, const TargetLock& lock) {

@@ -1,6 +1,7 @@
 #include "builder/manifest/manifest.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/read_file.hpp"
 #include "core/pep503/name.hpp"
 
 #include <toml++/toml.h>
@@ -487,15 +488,7 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
 }
 
 Manifest load_manifest(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error("cannot read manifest " + quote(path.string()) + ": " +
-                        (std::filesystem::exists(path) ? "permission denied" : "no such file"),
-                    Exit::user);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_manifest(text.str(), path);
+    return parse_manifest(read_file(path, "the manifest"), path);
 }
 
 }  // namespace airlock::manifest

@@ -219,7 +219,7 @@ TEST(Manifest, MissingSectionsAndFile) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.chain().front(),
-                  "cannot read manifest `/nonexistent/airlock.toml`: no such file");
+                  "cannot read the manifest `/nonexistent/airlock.toml`: No such file or directory");
     }
 }
 

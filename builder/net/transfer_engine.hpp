@@ -30,14 +30,14 @@ struct EngineOptions {
 };
 
 /// A byte range `first..last` (inclusive); `last` empty means "to the end".
-struct ByteRange {
+struct OpenRange {
     std::uint64_t first = 0;
     std::optional<std::uint64_t> last;
 };
 
 struct Request {
     std::string url;  ///< may carry `user:password@`; never printed (see redact())
-    std::optional<ByteRange> range;
+    std::optional<OpenRange> range;
     /// RFC 9110 §13.1.5: an ETag or Last-Modified; a changed resource then answers 200 whole.
     std::string if_range;
 };

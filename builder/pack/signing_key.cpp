@@ -1,6 +1,7 @@
 #include "builder/pack/signing_key.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/read_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -61,19 +62,13 @@ std::string obtain_password(const std::string& prompt, Confirm confirm) {
 }
 
 bundle::SecretKey load_signing_key(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error("cannot read the secret key " + quote(path.string()) + ": " +
-                    std::strerror(errno))
-            .with_hint("create one with `airlock-build keygen --out PREFIX`");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
+    std::string text = read_file(path, "the secret key",
+                                 "create one with `airlock-build keygen --out PREFIX`");
     std::optional<std::string> password;
-    if (bundle::SecretKey::is_encrypted(text.str(), path.string())) {
+    if (bundle::SecretKey::is_encrypted(text, path.string())) {
         password = obtain_password("Password for " + path.string(), Confirm::no);
     }
-    return bundle::SecretKey::parse(text.str(), path.string(), password);
+    return bundle::SecretKey::parse(text, path.string(), password);
 }
 
 }  // namespace airlock::pack

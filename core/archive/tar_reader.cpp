@@ -1,5 +1,6 @@
 #include "core/archive/tar_reader.hpp"
 
+#include "core/archive/libarchive_error.hpp"
 #include "core/base/error.hpp"
 
 #include <archive.h>
@@ -28,7 +29,14 @@ TarReader::TarReader(ByteSource& source) : source_(source), buffer_(1 << 20) {
         archive_read_support_filter_none(a_) != ARCHIVE_OK ||
         archive_read_open2(a_, this, nullptr, &TarReaderCallbacks::read, nullptr, nullptr) !=
             ARCHIVE_OK) {
-        fail("not a tar archive");
+        // The destructor does not run when the constructor throws: free the handle here.
+        try {
+            fail("not a tar archive");
+        } catch (...) {
+            archive_read_free(a_);
+            a_ = nullptr;
+            throw;
+        }
     }
 }
 
@@ -38,10 +46,7 @@ TarReader::~TarReader() {
 }
 
 void TarReader::fail(const std::string& what) {
-    if (source_error_)
-        std::rethrow_exception(source_error_);
-    const char* msg = archive_error_string(a_);
-    throw Error(what + ": " + (msg != nullptr ? msg : "libarchive error"));
+    throw_libarchive_error(a_, what, source_error_);
 }
 
 std::optional<TarEntry> TarReader::next() {

@@ -1,5 +1,6 @@
 #include "core/archive/tar_writer.hpp"
 
+#include "core/archive/libarchive_error.hpp"
 #include "core/base/error.hpp"
 #include "core/digest/sha256.hpp"
 
@@ -36,7 +37,14 @@ TarWriter::TarWriter(ByteSink& sink, std::int64_t mtime) : sink_(sink), mtime_(m
         archive_write_add_filter_none(a_) != ARCHIVE_OK ||
         archive_write_open2(a_, this, nullptr, &TarWriterCallbacks::write, nullptr, nullptr) !=
             ARCHIVE_OK) {
-        fail("cannot start the tar writer");
+        // The destructor does not run when the constructor throws: free the handle here.
+        try {
+            fail("cannot start the tar writer");
+        } catch (...) {
+            archive_write_free(a_);
+            a_ = nullptr;
+            throw;
+        }
     }
 }
 
@@ -46,10 +54,7 @@ TarWriter::~TarWriter() {
 }
 
 void TarWriter::fail(const std::string& what) {
-    if (sink_error_)
-        std::rethrow_exception(sink_error_);
-    const char* msg = archive_error_string(a_);
-    throw Error(what + ": " + (msg != nullptr ? msg : "libarchive error"));
+    throw_libarchive_error(a_, what, sink_error_);
 }
 
 void TarWriter::header(std::string_view name, std::uint64_t size) {

@@ -1,6 +1,7 @@
 #include "core/bundle/public_key.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/read_file.hpp"
 #include "core/bundle/base64.hpp"
 #include "core/bundle/minisign_text.hpp"
 
@@ -44,12 +45,7 @@ PublicKey PublicKey::parse(std::string_view text, std::string_view source) {
 }
 
 PublicKey PublicKey::load(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error("cannot read the public key " + quote(path.string()));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), path.string());
+    return parse(read_file(path, "the public key"), path.string());
 }
 
 std::string PublicKey::to_text() const {

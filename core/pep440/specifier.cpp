@@ -271,46 +271,53 @@ std::string Specifier::to_string() const {
     return out;
 }
 
-SpecifierSet SpecifierSet::parse(std::string_view text) {
-    SpecifierSet set;
+namespace {
+
+/// Calls `clause(text)` for each non-empty comma-separated clause, trimmed.
+template <typename F>
+void for_each_clause(std::string_view text, F&& clause) {
     std::size_t start = 0;
-    while (start <= text.size()) {
+    for (;;) {
         std::size_t comma = text.find(',', start);
         std::size_t end = comma == std::string_view::npos ? text.size() : comma;
-        std::string_view clause = trim(text.substr(start, end - start));
-        if (!clause.empty()) {
-            try {
-                set.add(Specifier::parse(clause));
-            } catch (Error& e) {
-                if (trim(text) != clause)
-                    e.within("in the specifier set " + quote(trim(text)));
-                throw;
-            }
-        }
+        std::string_view part = trim(text.substr(start, end - start));
+        if (!part.empty() && !clause(part))
+            return;
         if (comma == std::string_view::npos)
-            break;
+            return;
         start = comma + 1;
     }
+}
+
+}  // namespace
+
+SpecifierSet SpecifierSet::parse(std::string_view text) {
+    SpecifierSet set;
+    for_each_clause(text, [&](std::string_view clause) {
+        try {
+            set.add(Specifier::parse(clause));
+        } catch (Error& e) {
+            if (trim(text) != clause)
+                e.within("in the specifier set " + quote(trim(text)));
+            throw;
+        }
+        return true;
+    });
     return set;
 }
 
 std::optional<SpecifierSet> SpecifierSet::try_parse(std::string_view text) {
     SpecifierSet set;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t comma = text.find(',', start);
-        std::size_t end = comma == std::string_view::npos ? text.size() : comma;
-        std::string_view clause = trim(text.substr(start, end - start));
-        if (!clause.empty()) {
-            auto s = Specifier::try_parse(clause);
-            if (!s)
-                return std::nullopt;
+    bool ok = true;
+    for_each_clause(text, [&](std::string_view clause) {
+        auto s = Specifier::try_parse(clause);
+        if (s)
             set.add(std::move(*s));
-        }
-        if (comma == std::string_view::npos)
-            break;
-        start = comma + 1;
-    }
+        ok = s.has_value();
+        return ok;
+    });
+    if (!ok)
+        return std::nullopt;
     return set;
 }
 

@@ -147,7 +147,8 @@ TEST(SupportedTags, FirstAndLastPerTarget) {
         EXPECT_EQ(tags.back(), row.last) << row.platform;
     }
     // Windows accepts no other platform than its own.
-    for (const auto& tag : Target::make("t", "3.12", "win_amd64").supported_tags()) {
+    auto windows = Target::make("t", "3.12", "win_amd64");
+    for (const auto& tag : windows.supported_tags()) {
         EXPECT_TRUE(tag.platform == "win_amd64" || tag.platform == "any") << tag;
     }
 }

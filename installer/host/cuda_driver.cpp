@@ -1,5 +1,6 @@
 #include "installer/host/cuda_driver.hpp"
 
+#include "core/base/read_file.hpp"
 #include "installer/host/host.hpp"
 #include "installer/host/process.hpp"
 
@@ -83,11 +84,8 @@ std::optional<CudaDriver> parse_nvidia_smi(std::string_view text) {
 }
 
 std::optional<CudaDriver> probe_cuda_driver(const std::string& proc_file) {
-    std::ifstream in(proc_file);
-    if (in) {
-        std::stringstream text;
-        text << in.rdbuf();
-        if (auto version = parse_proc_driver_version(text.str())) {
+    if (auto text = try_read_file(proc_file)) {
+        if (auto version = parse_proc_driver_version(*text)) {
             CudaDriver d{*version, cuda_for_driver(*version)};
             return d;
         }

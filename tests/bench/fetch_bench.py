@@ -12,6 +12,7 @@ download them from a PEP 503 page. For each tool it prints wall time, bytes of c
 peak RSS, then ratios against airlock (defaults, cold cache, sha256 verified).
 
     python3 tests/bench/fetch_bench.py [--quick] [--profiles uncapped,throttled,busy] [--skip-pip]
+                                       [--repeat 3] [--only airlock,curl]
 """
 
 import argparse
@@ -161,12 +162,22 @@ def bench_profile(args, profile, dataset, root: Path, work: Path):
             if args.only and not any(o in label for o in args.only.split(",")):
                 continue
             out = work / "out"
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(str(out) + ".cache", ignore_errors=True)
-            out.mkdir()
-            subprocess.run(["sync"])
-            code, seconds, rss, err, _ = run_measured(make_cmd(out), env=env, cwd=out)
-            got = correct_bytes(out, dataset, check_hash=label.startswith("airlock"))
+            runs = []
+            # Short runs are noisy: repeat them and keep the median (of wall time).
+            while len(runs) < args.repeat and (not runs or runs[-1][1] < 10):
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(str(out) + ".cache", ignore_errors=True)
+                out.mkdir()
+                subprocess.run(["sync"])
+                code, seconds, rss, err, _ = run_measured(make_cmd(out), env=env, cwd=out)
+                got = correct_bytes(out, dataset, check_hash=label.startswith("airlock"))
+                runs.append((code, seconds, rss, err, got))
+                if code != 0 or got != total:
+                    break
+            code, seconds, rss, err, got = sorted(runs, key=lambda r: r[1])[len(runs) // 2]
+            if any(r[0] != 0 or r[4] != total for r in runs):
+                code, seconds, rss, err, got = next(r for r in runs if r[0] != 0 or r[4] != total)
+            rss = max(r[2] for r in runs)
             ok = code == 0 and got == total
             results.append(dict(tool=label, seconds=seconds, bytes=got, rss=rss, ok=ok, code=code))
             status = "ok" if ok else f"FAILED (exit {code}, {got / MB:.0f} of {total / MB:.0f} MB)"
@@ -184,6 +195,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="~70 MB instead of ~700 MB")
     parser.add_argument("--profiles", default="uncapped,throttled,busy")
     parser.add_argument("--skip-pip", action="store_true", help="pip takes minutes on throttled profiles")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per tool when a run takes under 10 s (the median is shown)")
     parser.add_argument("--only", default="", help="comma-separated substrings of tool labels to run")
     parser.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "airlock-fetch-bench"))
     args = parser.parse_args()
