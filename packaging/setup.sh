@@ -16,7 +16,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libcurl4-openssl-dev libarchive-dev libssl-dev libcli11-dev libtomlplusplus-dev
   libsimdjson-dev nlohmann-json3-dev libzstd-dev libgtest-dev
-  python3 python3-venv python3-pip nginx-light minisign aria2 curl zstd util-linux
+  python3 python3-venv python3-pip nginx-light minisign aria2 curl zstd util-linux clang-format
 )
 
 install_missing() {

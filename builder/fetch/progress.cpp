@@ -59,10 +59,9 @@ void ProgressDisplay::update(Clock::time_point now, const Totals& totals,
     }
     char line[256];
     std::snprintf(line, sizeof line, "%s / %s  %s/s  ETA %s  files %zu/%zu  connections %d",
-                  human_size(totals.bytes_done).c_str(),
-                  human_size(totals.bytes_total).c_str(),
-                  human_size(static_cast<std::uint64_t>(rate_)).c_str(), eta.c_str(), totals.files_done, totals.files_total,
-                  totals.connections);
+                  human_size(totals.bytes_done).c_str(), human_size(totals.bytes_total).c_str(),
+                  human_size(static_cast<std::uint64_t>(rate_)).c_str(), eta.c_str(),
+                  totals.files_done, totals.files_total, totals.connections);
     if (mode_ == Mode::plain) {
         std::fprintf(stderr, "download: %s\n", line);
         return;
@@ -100,8 +99,8 @@ void ProgressDisplay::finish(Clock::time_point now, const Totals& totals) {
     double seconds = std::chrono::duration<double>(now - start_).count();
     double rate = seconds > 0 ? static_cast<double>(totals.bytes_done) / seconds : 0;
     std::fprintf(stderr, "download: %zu/%zu files, %s in %.1f s (%s/s)\n", totals.files_done,
-                 totals.files_total, human_size(totals.bytes_done).c_str(),
-                 seconds, human_size(static_cast<std::uint64_t>(rate)).c_str());
+                 totals.files_total, human_size(totals.bytes_done).c_str(), seconds,
+                 human_size(static_cast<std::uint64_t>(rate)).c_str());
 }
 
 }  // namespace airlock::fetch

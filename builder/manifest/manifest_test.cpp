@@ -218,8 +218,9 @@ TEST(Manifest, MissingSectionsAndFile) {
         load_manifest("/nonexistent/airlock.toml");
         FAIL();
     } catch (const Error& e) {
-        EXPECT_EQ(e.chain().front(),
-                  "cannot read the manifest `/nonexistent/airlock.toml`: No such file or directory");
+        EXPECT_EQ(
+            e.chain().front(),
+            "cannot read the manifest `/nonexistent/airlock.toml`: No such file or directory");
     }
 }
 

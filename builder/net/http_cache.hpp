@@ -44,5 +44,4 @@ class HttpCache {
     std::filesystem::path root_;
 };
 
-
 }  // namespace airlock::net

@@ -62,8 +62,8 @@ std::string obtain_password(const std::string& prompt, Confirm confirm) {
 }
 
 bundle::SecretKey load_signing_key(const fs::path& path) {
-    std::string text = read_file(path, "the secret key",
-                                 "create one with `airlock-build keygen --out PREFIX`");
+    std::string text =
+        read_file(path, "the secret key", "create one with `airlock-build keygen --out PREFIX`");
     std::optional<std::string> password;
     if (bundle::SecretKey::is_encrypted(text, path.string())) {
         password = obtain_password("Password for " + path.string(), Confirm::no);

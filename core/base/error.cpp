@@ -2,7 +2,9 @@
 
 namespace airlock {
 
-Error::Error(std::string message, Exit exit) : exit_(exit) { chain_.push_back(std::move(message)); }
+Error::Error(std::string message, Exit exit) : exit_(exit) {
+    chain_.push_back(std::move(message));
+}
 
 Error& Error::within(std::string context) {
     chain_.push_back(std::move(context));
@@ -22,14 +24,18 @@ std::string Error::render() const {
         std::string indented;
         for (char c : text) {
             indented += c;
-            if (c == '\n') indented += "    ";
+            if (c == '\n')
+                indented += "    ";
         }
         out += "  caused by: " + indented + "\n";
     }
-    if (!hint_.empty()) out += "\nhint: " + hint_ + "\n";
+    if (!hint_.empty())
+        out += "\nhint: " + hint_ + "\n";
     return out;
 }
 
-std::string quote(std::string_view value) { return "`" + std::string(value) + "`"; }
+std::string quote(std::string_view value) {
+    return "`" + std::string(value) + "`";
+}
 
 }  // namespace airlock

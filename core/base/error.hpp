@@ -9,11 +9,12 @@
 
 namespace airlock {
 
-/// Exit codes (STYLE.md §3): 0 ok, 1 the user can fix it, 2 usage or internal error, 130 interrupted.
+/// Exit codes (STYLE.md §3): 0 ok, 1 the user can fix it, 2 usage or internal error, 130
+/// interrupted.
 enum class Exit : int { ok = 0, user = 1, usage = 2, internal = 2, interrupted = 130 };
 
 class Error : public std::exception {
-public:
+  public:
     explicit Error(std::string message, Exit exit = Exit::user);
 
     /// Adds what the caller was doing (outermost last); returns *this so `throw e.within(...)`.
@@ -29,7 +30,7 @@ public:
     /// The multi-line report: `error: <outermost>` / `  caused by: …` / `hint: …`.
     std::string render() const;
 
-private:
+  private:
     std::vector<std::string> chain_;
     std::string hint_;
     Exit exit_;

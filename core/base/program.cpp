@@ -11,14 +11,19 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-void on_signal(int) { g_interrupted.store(true); }
+void on_signal(int) {
+    g_interrupted.store(true);
+}
 
 }  // namespace
 
-bool interrupted() { return g_interrupted.load(); }
+bool interrupted() {
+    return g_interrupted.load();
+}
 
 void throw_if_interrupted() {
-    if (interrupted()) throw Error("interrupted", Exit::interrupted);
+    if (interrupted())
+        throw Error("interrupted", Exit::interrupted);
 }
 
 int run_program(CLI::App& app, int argc, char** argv) {

@@ -27,7 +27,8 @@ Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
 void Sha256::update(const void* data, std::size_t size) {
-    if (size != 0) EVP_DigestUpdate(state_->ctx, data, size);
+    if (size != 0)
+        EVP_DigestUpdate(state_->ctx, data, size);
 }
 
 std::array<std::uint8_t, 32> Sha256::digest() {
@@ -58,7 +59,7 @@ std::string sha256_hex(std::string_view bytes) {
 
 std::string sha256_file(const std::filesystem::path& path) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                          &std::fclose);
+                                                         &std::fclose);
     if (!file) {
         throw Error("cannot open " + quote(path.string()) + ": " + std::strerror(errno));
     }
@@ -78,10 +79,12 @@ std::string sha256_file(const std::filesystem::path& path) {
 }
 
 bool is_sha256_hex(std::string_view text) {
-    if (text.size() != 64) return false;
+    if (text.size() != 64)
+        return false;
     for (char c : text) {
         bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-        if (!hex) return false;
+        if (!hex)
+            return false;
     }
     return true;
 }

@@ -12,7 +12,7 @@
 namespace airlock::digest {
 
 class Sha256 {
-public:
+  public:
     Sha256();
     ~Sha256();
     Sha256(Sha256&&) noexcept;
@@ -26,7 +26,7 @@ public:
     std::string hex_digest();
     std::array<std::uint8_t, 32> digest();
 
-private:
+  private:
     struct State;
     std::unique_ptr<State> state_;
 };

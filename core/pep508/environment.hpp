@@ -24,19 +24,29 @@ struct Environment {
     /// The value of a marker variable by its PEP 508 name (also accepts the legacy dotted
     /// names such as `os.name`); nullopt for an unknown variable.
     std::optional<std::string> get(std::string_view variable) const {
-        if (variable == "implementation_name") return implementation_name;
-        if (variable == "implementation_version") return implementation_version;
-        if (variable == "os_name" || variable == "os.name") return os_name;
-        if (variable == "platform_machine" || variable == "platform.machine") return platform_machine;
+        if (variable == "implementation_name")
+            return implementation_name;
+        if (variable == "implementation_version")
+            return implementation_version;
+        if (variable == "os_name" || variable == "os.name")
+            return os_name;
+        if (variable == "platform_machine" || variable == "platform.machine")
+            return platform_machine;
         if (variable == "platform_python_implementation" ||
             variable == "platform.python_implementation" || variable == "python_implementation")
             return platform_python_implementation;
-        if (variable == "platform_release" || variable == "platform.release") return platform_release;
-        if (variable == "platform_system") return platform_system;
-        if (variable == "platform_version" || variable == "platform.version") return platform_version;
-        if (variable == "python_full_version") return python_full_version;
-        if (variable == "python_version") return python_version;
-        if (variable == "sys_platform" || variable == "sys.platform") return sys_platform;
+        if (variable == "platform_release" || variable == "platform.release")
+            return platform_release;
+        if (variable == "platform_system")
+            return platform_system;
+        if (variable == "platform_version" || variable == "platform.version")
+            return platform_version;
+        if (variable == "python_full_version")
+            return python_full_version;
+        if (variable == "python_version")
+            return python_version;
+        if (variable == "sys_platform" || variable == "sys.platform")
+            return sys_platform;
         return std::nullopt;
     }
 };

@@ -142,8 +142,8 @@ void export_bundle(const ExportOptions& o, std::ostream& out) {
     for (const auto& f : m.files)
         wheels += f.path.starts_with("wheels/");
     out << "exported bundle `" << m.name << "` " << m.version << " (" << signer << "): " << wheels
-        << " files, " << human_size(report.bytes_checked) << " verified, into "
-        << to.string() << "\n"
+        << " files, " << human_size(report.bytes_checked) << " verified, into " << to.string()
+        << "\n"
         << "serve it with any web server and install with:\n"
         << "  pip install --index-url http://HOST/PATH/simple PACKAGE...\n"
         << "(see " << (to / "README.txt").string() << ")\n";
