@@ -263,6 +263,11 @@ void Scheduler::start_segment(Job& job, Segment& seg, Host& host) {
     t->request_end = seg.end;
     net::Request request;
     request.url = job.item->urls[seg.mirror];
+    // Large receive buffers for few connections (fewer system calls on a fast link), small ones
+    // once the governor opens many (memory stays bounded whatever it allows).
+    request.buffer_size = static_cast<long>(std::clamp<std::uint64_t>(
+        options_.receive_buffer_budget / static_cast<std::uint64_t>(host.governor.allowed()),
+        128 << 10, 1 << 20));
     if (job.ranges != Job::Ranges::no) {
         net::OpenRange range{seg.position(), std::nullopt};
         if (seg.end != unknown_end)

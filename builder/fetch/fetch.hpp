@@ -31,7 +31,11 @@ struct FetchOptions {
     int max_connections_per_host = 64;
     int initial_connections_per_host = 16;
     std::uint64_t min_segment_size = 1 << 20;  ///< never split a remainder below 2× this
-    int retries = 6;                           ///< per segment, across mirrors
+    /// libcurl receive buffers of the connections to one server: each gets this divided by the
+    /// connections the governor allows (128 KiB to 1 MiB), so few connections get large buffers
+    /// (fewer system calls on a fast link) and many get small ones.
+    std::uint64_t receive_buffer_budget = 16 << 20;
+    int retries = 6;  ///< per segment, across mirrors
     enum class Progress { auto_, tty, plain, quiet } progress = Progress::auto_;
     std::filesystem::path ca_file;  ///< `--cert`; empty: SSL_CERT_FILE or the system store
     /// A connection slower than 1 KiB/s for this long is dropped and retried (no total timeout).

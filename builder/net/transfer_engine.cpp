@@ -215,7 +215,8 @@ TransferId TransferEngine::start(const Request& request, TransferSink& sink) {
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, im.options.buffer_size);
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE,
+                     request.buffer_size > 0 ? request.buffer_size : im.options.buffer_size);
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, im.options.low_speed_limit);
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
                      static_cast<long>(im.options.low_speed_time.count()));

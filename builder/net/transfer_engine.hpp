@@ -22,7 +22,8 @@ struct EngineOptions {
     long low_speed_limit = 1024;
     std::chrono::seconds low_speed_time{30};
     std::chrono::seconds connect_timeout{20};
-    /// libcurl's receive buffer per transfer; bounds memory, whatever the file sizes.
+    /// libcurl's receive buffer per transfer (unless the Request sets one); bounds memory,
+    /// whatever the file sizes.
     long buffer_size = 128 * 1024;
     /// Idle connections kept for reuse.
     long max_idle_connections = 256;
@@ -40,6 +41,8 @@ struct Request {
     std::optional<OpenRange> range;
     /// RFC 9110 §13.1.5: an ETag or Last-Modified; a changed resource then answers 200 whole.
     std::string if_range;
+    /// libcurl's receive buffer for this transfer; 0: EngineOptions::buffer_size.
+    long buffer_size = 0;
 };
 
 /// The final response's status line and the headers the fetch layer needs.
