@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <random>
 
@@ -82,6 +83,41 @@ std::vector<fs::path> write_archive(const fs::path& dest, std::optional<std::uin
                  digest::sha256_hex(big_bytes));
     tar.finish();
     return files.commit();
+}
+
+TEST_F(ArchiveTest, GnuTarReadsWhatTheWriterWrites) {
+    // Short names, a name split into ustar prefix + name, one only pax can hold, and non-ASCII.
+    std::vector<std::string> names = {
+        "airlock/manifest.toml", std::string(60, 'p') + "/" + std::string(90, 'n') + ".whl",
+        "wheels/" + std::string(120, 'x') + ".whl", "wheels/caf\xc3\xa9-1.0-py3-none-any.whl"};
+    fs::path tar_path = dir_ / "t.tar";
+    {
+        PartsSink files(tar_path, std::nullopt);
+        TarWriter tar(files, 1700000000);
+        for (const auto& name : names)
+            tar.add_bytes(name, "content of " + name + "\n");
+        tar.finish();
+        files.commit();
+    }
+    EXPECT_EQ(fs::file_size(tar_path) % 10240, 0u);
+    std::string listing;
+    FILE* pipe =
+        ::popen(("tar --quoting-style=literal -tf '" + tar_path.string() + "' 2>&1").c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+        listing.append(buffer, n);
+    EXPECT_EQ(::pclose(pipe), 0) << listing;
+    std::string expected;
+    for (const auto& name : names)
+        expected += name + "\n";
+    EXPECT_EQ(listing, expected);
+    auto read = read_all({tar_path});
+    ASSERT_EQ(read.size(), names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        EXPECT_EQ(read[i].first, names[i]);
+        EXPECT_EQ(read[i].second, "content of " + names[i] + "\n");
+    }
 }
 
 TEST_F(ArchiveTest, RoundTripPlainSplitAndZstd) {

@@ -1,6 +1,5 @@
 #include "core/archive/tar_reader.hpp"
 
-#include "core/archive/libarchive_error.hpp"
 #include "core/base/error.hpp"
 
 #include <archive.h>
@@ -46,7 +45,12 @@ TarReader::~TarReader() {
 }
 
 void TarReader::fail(const std::string& what) {
-    throw_libarchive_error(a_, what, source_error_);
+    // An exception from our own byte source (the real cause, e.g. a disk error) wins over
+    // libarchive's text.
+    if (source_error_)
+        std::rethrow_exception(source_error_);
+    const char* msg = archive_error_string(a_);
+    throw Error(what + ": " + (msg != nullptr ? msg : "libarchive error"));
 }
 
 std::optional<TarEntry> TarReader::next() {

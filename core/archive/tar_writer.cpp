@@ -1,92 +1,159 @@
 #include "core/archive/tar_writer.hpp"
 
-#include "core/archive/libarchive_error.hpp"
 #include "core/base/error.hpp"
 #include "core/digest/sha256.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <vector>
 
 namespace airlock::archive {
+namespace {
 
-struct TarWriterCallbacks {
-    static la_ssize_t write(struct ::archive*, void* self, const void* buffer, size_t length) {
-        auto* w = static_cast<TarWriter*>(self);
-        try {
-            w->sink_.write(buffer, length);
-            return static_cast<la_ssize_t>(length);
-        } catch (...) {
-            w->sink_error_ = std::current_exception();
-            return -1;
+constexpr std::size_t block = 512;
+constexpr std::size_t record = 20 * block;  // tar's traditional record: the archive ends on one
+constexpr std::uint64_t max_octal_size = 077777777777ULL;  // 11 octal digits
+
+using Header = std::array<char, block>;
+
+/// `value` as `width - 1` zero-padded octal digits and a NUL.
+void put_octal(Header& h, std::size_t offset, std::size_t width, std::uint64_t value) {
+    for (std::size_t i = width - 1; i-- > 0;) {
+        h[offset + i] = static_cast<char>('0' + (value & 7));
+        value >>= 3;
+    }
+    h[offset + width - 1] = '\0';
+}
+
+void put_text(Header& h, std::size_t offset, std::string_view text) {
+    std::memcpy(h.data() + offset, text.data(), text.size());
+}
+
+/// One pax record, "<length> <key>=<value>\n", where <length> counts itself.
+std::string pax_record(std::string_view key, std::string_view value) {
+    std::size_t rest = key.size() + value.size() + 3;  // ' ', '=', '\n'
+    std::size_t length = rest + 1;
+    while (std::to_string(length).size() + rest != length)
+        length = std::to_string(length).size() + rest;
+    return std::to_string(length) + " " + std::string(key) + "=" + std::string(value) + "\n";
+}
+
+/// Splits `name` into the ustar prefix (≤ 155) and name (≤ 100) fields at a '/', if it can.
+bool split_ustar_name(std::string_view name, std::string_view& prefix, std::string_view& rest) {
+    if (name.size() <= 100) {
+        prefix = {};
+        rest = name;
+        return true;
+    }
+    for (std::size_t slash = name.find('/'); slash != std::string_view::npos;
+         slash = name.find('/', slash + 1)) {
+        if (slash <= 155 && name.size() - slash - 1 <= 100 && slash + 1 < name.size()) {
+            prefix = name.substr(0, slash);
+            rest = name.substr(slash + 1);
+            return true;
         }
     }
-};
+    return false;
+}
+
+bool is_ascii(std::string_view text) {
+    for (unsigned char c : text) {
+        if (c >= 0x80 || c == 0)
+            return false;
+    }
+    return true;
+}
+
+}  // namespace
 
 TarWriter::TarWriter(ByteSink& sink, std::int64_t mtime) : sink_(sink), mtime_(mtime) {
-    a_ = archive_write_new();
-    if (a_ == nullptr)
-        throw Error("libarchive could not start a writer", Exit::internal);
-    if (archive_write_set_format_pax_restricted(a_) != ARCHIVE_OK ||
-        archive_write_add_filter_none(a_) != ARCHIVE_OK ||
-        archive_write_open2(a_, this, nullptr, &TarWriterCallbacks::write, nullptr, nullptr) !=
-            ARCHIVE_OK) {
-        // The destructor does not run when the constructor throws: free the handle here.
-        try {
-            fail("cannot start the tar writer");
-        } catch (...) {
-            archive_write_free(a_);
-            a_ = nullptr;
-            throw;
-        }
-    }
+    if (mtime_ < 0 || static_cast<std::uint64_t>(mtime_) > max_octal_size)
+        throw Error("the archive time " + std::to_string(mtime_) + " is out of range",
+                    Exit::internal);
 }
 
-TarWriter::~TarWriter() {
-    if (a_ != nullptr)
-        archive_write_free(a_);
+TarWriter::~TarWriter() = default;
+
+void TarWriter::write(const void* bytes, std::size_t size) {
+    sink_.write(bytes, size);
+    written_ += size;
 }
 
-void TarWriter::fail(const std::string& what) {
-    throw_libarchive_error(a_, what, sink_error_);
+void TarWriter::pad() {
+    static const std::array<char, block> zeros{};
+    std::size_t tail = static_cast<std::size_t>(written_ % block);
+    if (tail != 0)
+        write(zeros.data(), block - tail);
+}
+
+void TarWriter::raw_header(std::string_view prefix, std::string_view name, std::uint64_t size,
+                           char type) {
+    Header h{};
+    put_text(h, 0, name);
+    put_octal(h, 100, 8, 0644);
+    put_octal(h, 108, 8, 0);
+    put_octal(h, 116, 8, 0);
+    put_octal(h, 124, 12, std::min(size, max_octal_size));
+    put_octal(h, 136, 12, static_cast<std::uint64_t>(mtime_));
+    h[156] = type;
+    put_text(h, 257,
+             std::string_view("ustar\0"
+                              "00",
+                              8));
+    put_octal(h, 329, 8, 0);
+    put_octal(h, 337, 8, 0);
+    put_text(h, 345, prefix);
+    // The checksum is computed with its own field read as eight spaces.
+    std::memset(h.data() + 148, ' ', 8);
+    unsigned sum = 0;
+    for (char c : h)
+        sum += static_cast<unsigned char>(c);
+    put_octal(h, 148, 7, sum);
+    h[155] = ' ';
+    write(h.data(), h.size());
 }
 
 void TarWriter::header(std::string_view name, std::uint64_t size) {
-    std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new(),
-                                                               &archive_entry_free);
-    std::string n(name);
-    archive_entry_set_pathname(e.get(), n.c_str());
-    archive_entry_set_filetype(e.get(), AE_IFREG);
-    archive_entry_set_perm(e.get(), 0644);
-    archive_entry_set_size(e.get(), static_cast<la_int64_t>(size));
-    archive_entry_set_mtime(e.get(), mtime_, 0);
-    archive_entry_set_uid(e.get(), 0);
-    archive_entry_set_gid(e.get(), 0);
-    if (archive_write_header(a_, e.get()) != ARCHIVE_OK) {
-        fail("cannot write the tar header of " + quote(name));
+    if (name.empty())
+        throw Error("an archive entry needs a name", Exit::internal);
+    std::string_view prefix;
+    std::string_view rest;
+    bool fits = is_ascii(name) && split_ustar_name(name, prefix, rest);
+    std::string pax;
+    if (!fits)
+        pax += pax_record("path", name);
+    if (size > max_octal_size)
+        pax += pax_record("size", std::to_string(size));
+    if (!pax.empty()) {
+        // A pax extended header describing the entry that follows (POSIX.1-2001).
+        std::string base(name.substr(name.rfind('/') + 1));
+        std::string ext_name =
+            "PaxHeader/" + base.substr(0, std::min<std::size_t>(base.size(), 90));
+        if (!is_ascii(ext_name))
+            ext_name = "PaxHeader/entry";
+        raw_header({}, ext_name, pax.size(), 'x');
+        write(pax.data(), pax.size());
+        pad();
+        if (!fits) {
+            // The ustar fields keep a readable, truncated name for tools without pax support.
+            rest = name.substr(name.size() > 100 ? name.size() - 100 : 0);
+            prefix = {};
+            if (!is_ascii(rest))
+                rest = "entry";
+        }
     }
-}
-
-void TarWriter::data(const void* bytes, std::size_t size) {
-    const char* p = static_cast<const char*>(bytes);
-    while (size > 0) {
-        la_ssize_t n = archive_write_data(a_, p, size);
-        if (n <= 0)
-            fail("cannot write to the archive");
-        p += n;
-        size -= static_cast<std::size_t>(n);
-    }
+    raw_header(prefix, rest, size, '0');
 }
 
 void TarWriter::add_bytes(std::string_view name, std::string_view bytes) {
     header(name, bytes.size());
-    data(bytes.data(), bytes.size());
+    write(bytes.data(), bytes.size());
+    pad();
 }
 
 void TarWriter::add_file(std::string_view name, const std::filesystem::path& source,
@@ -116,7 +183,7 @@ void TarWriter::add_file(std::string_view name, const std::filesystem::path& sou
         }
         if (!sha256.empty())
             hash.update(buffer.data(), static_cast<std::size_t>(n));
-        data(buffer.data(), static_cast<std::size_t>(n));
+        write(buffer.data(), static_cast<std::size_t>(n));
         copied += static_cast<std::uint64_t>(n);
     }
     char probe;
@@ -132,11 +199,16 @@ void TarWriter::add_file(std::string_view name, const std::filesystem::path& sou
                 .with_hint("the cached file is damaged; delete it and fetch again");
         }
     }
+    pad();
 }
 
 void TarWriter::finish() {
-    if (archive_write_close(a_) != ARCHIVE_OK)
-        fail("cannot finish the archive");
+    // Two zero blocks end the archive; zeros then fill the last record.
+    static const std::array<char, block> zeros{};
+    write(zeros.data(), block);
+    write(zeros.data(), block);
+    while (written_ % record != 0)
+        write(zeros.data(), block);
     sink_.finish();
 }
 

@@ -1,17 +1,16 @@
 #pragma once
 /// POSIX.1-2001 pax interchange format (ustar headers, pax extended headers only when a name or
 /// size needs one), written reproducibly: fixed mtime, uid/gid 0, no user/group names, mode 0644,
-/// no atime/ctime; contents streamed from disk in fixed-size chunks.
+/// no atime/ctime; contents streamed from disk in fixed-size chunks. Written here, without
+/// libarchive, so that airlock-build does not load it (and its dozen libraries) at every start;
+/// reading untrusted archives stays with libarchive (tar_reader.hpp).
 
 #include "core/archive/byte_stream.hpp"
 
 #include <cstdint>
-#include <exception>
 #include <filesystem>
 #include <string>
 #include <string_view>
-
-struct archive;
 
 namespace airlock::archive {
 
@@ -35,15 +34,16 @@ class TarWriter {
     void finish();
 
   private:
+    /// The ustar header of `name` (preceded by a pax header when ustar cannot hold it).
     void header(std::string_view name, std::uint64_t size);
-    void data(const void* bytes, std::size_t size);
-    [[noreturn]] void fail(const std::string& what);
+    void raw_header(std::string_view prefix, std::string_view name, std::uint64_t size, char type);
+    void write(const void* bytes, std::size_t size);
+    /// Zeros up to the next 512-byte boundary.
+    void pad();
 
     ByteSink& sink_;
-    struct ::archive* a_ = nullptr;
     std::int64_t mtime_;
-    std::exception_ptr sink_error_;
-    friend struct TarWriterCallbacks;
+    std::uint64_t written_ = 0;
 };
 
 }  // namespace airlock::archive

@@ -40,6 +40,9 @@ def measure(label, runs, make_cmd, prepare=None):
     for i in range(runs):
         if prepare:
             prepare(i)
+        # Flush what earlier runs (and venv creation) left to write back, so that no run pays
+        # for another's disk writes.
+        os.sync()
         times.append(timed(*make_cmd(i)))
     return label, statistics.median(times), min(times)
 
