@@ -31,7 +31,8 @@ void put_octal(Header& h, std::size_t offset, std::size_t width, std::uint64_t v
 }
 
 void put_text(Header& h, std::size_t offset, std::string_view text) {
-    std::memcpy(h.data() + offset, text.data(), text.size());
+    if (!text.empty())  // an empty view may hold a null pointer, which memcpy must not get
+        std::memcpy(h.data() + offset, text.data(), text.size());
 }
 
 /// One pax record, "<length> <key>=<value>\n", where <length> counts itself.
@@ -80,6 +81,8 @@ TarWriter::TarWriter(ByteSink& sink, std::int64_t mtime) : sink_(sink), mtime_(m
 TarWriter::~TarWriter() = default;
 
 void TarWriter::write(const void* bytes, std::size_t size) {
+    if (size == 0)
+        return;
     sink_.write(bytes, size);
     written_ += size;
 }

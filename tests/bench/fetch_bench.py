@@ -144,6 +144,10 @@ def tools(args, ng, dataset, work: Path):
         yield ("aria2c " + " ".join(flags), lambda out, flags=flags: aria_common + flags + ["-d", str(out)], env)
     yield ("curl --parallel --parallel-max 16",
            lambda out: ["curl", "-s", "-S", "--fail", "--parallel", "--parallel-max", "16", "-K", str(curl_cfg)], env)
+    # What a user must do to get the guarantee airlock gives: download, then check every hash.
+    yield ("curl --parallel, then sha256sum",
+           lambda out: ["sh", "-c", 'curl -s -S --fail --parallel --parallel-max 16 -K "$1" && sha256sum -- *.whl >/dev/null',
+                        "sh", str(curl_cfg)], env)
     if not args.skip_pip:
         pip_env = {k: v for k, v in env.items() if not k.startswith("PIP_")}
         pip_env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
@@ -161,6 +165,8 @@ def bench_profile(args, profile, dataset, root: Path, work: Path):
         for label, make_cmd, env in tools(args, ng, dataset, work):
             if args.only and not any(o in label for o in args.only.split(",")):
                 continue
+            if "sha256sum" in label and profile != "uncapped":
+                continue  # only the uncapped link is fast enough for hashing to matter
             out = work / "out"
             runs = []
             # Short runs are noisy: repeat them and keep the median (of wall time).
@@ -242,6 +248,10 @@ def main():
             ratio = mine["seconds"] / fastest["seconds"]
             verdicts.append(f"{profile}: airlock / fastest peer ({fastest['tool']}) = {ratio:.2f} "
                             f"({'ok' if ratio <= 1.1 else 'MISSED'}, target <= 1.1)")
+        verified = next((r for r in peers if "sha256sum" in r["tool"]), None)
+        if verified:
+            verdicts.append(f"{profile}: airlock / {verified['tool']} (the same guarantee) = "
+                            f"{mine['seconds'] / verified['seconds']:.2f}")
         pip = next((r for r in rows if r["tool"] == "pip download" and r["ok"]), None)
         if pip and profile != "uncapped":
             speedup = pip["seconds"] / mine["seconds"]
