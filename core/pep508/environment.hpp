@@ -24,29 +24,34 @@ struct Environment {
     /// The value of a marker variable by its PEP 508 name (also accepts the legacy dotted
     /// names such as `os.name`); nullopt for an unknown variable.
     std::optional<std::string> get(std::string_view variable) const {
-        if (variable == "implementation_name")
-            return implementation_name;
-        if (variable == "implementation_version")
-            return implementation_version;
-        if (variable == "os_name" || variable == "os.name")
-            return os_name;
-        if (variable == "platform_machine" || variable == "platform.machine")
-            return platform_machine;
-        if (variable == "platform_python_implementation" ||
-            variable == "platform.python_implementation" || variable == "python_implementation")
-            return platform_python_implementation;
-        if (variable == "platform_release" || variable == "platform.release")
-            return platform_release;
-        if (variable == "platform_system")
-            return platform_system;
-        if (variable == "platform_version" || variable == "platform.version")
-            return platform_version;
-        if (variable == "python_full_version")
-            return python_full_version;
-        if (variable == "python_version")
-            return python_version;
-        if (variable == "sys_platform" || variable == "sys.platform")
-            return sys_platform;
+        struct Name {
+            std::string_view name;
+            std::string Environment::*field;
+        };
+        static constexpr Name names[] = {
+            {"implementation_name", &Environment::implementation_name},
+            {"implementation_version", &Environment::implementation_version},
+            {"os_name", &Environment::os_name},
+            {"os.name", &Environment::os_name},
+            {"platform_machine", &Environment::platform_machine},
+            {"platform.machine", &Environment::platform_machine},
+            {"platform_python_implementation", &Environment::platform_python_implementation},
+            {"platform.python_implementation", &Environment::platform_python_implementation},
+            {"python_implementation", &Environment::platform_python_implementation},
+            {"platform_release", &Environment::platform_release},
+            {"platform.release", &Environment::platform_release},
+            {"platform_system", &Environment::platform_system},
+            {"platform_version", &Environment::platform_version},
+            {"platform.version", &Environment::platform_version},
+            {"python_full_version", &Environment::python_full_version},
+            {"python_version", &Environment::python_version},
+            {"sys_platform", &Environment::sys_platform},
+            {"sys.platform", &Environment::sys_platform},
+        };
+        for (const auto& n : names) {
+            if (n.name == variable)
+                return this->*n.field;
+        }
         return std::nullopt;
     }
 };
