@@ -7,11 +7,11 @@
                   --find-links WHEELS --require-hashes -r REQS` on the already-unpacked wheels,
                   both into a fresh, already-created venv   target: within 1.3x
 
-The bundle holds the torch_like fixture closure of target linux-py312 (payloads scaled by
---scale-mib). Each timing is the best of --repeat runs with a warm page cache.
+The bundle is built by airlock-build from the torch_like fixture index (target linux-py312,
+payloads scaled by --scale-mib). Each timing is the best of --repeat runs with a warm page cache.
 
     python3 tests/bench/install_bench.py [--scale-mib 80] [--repeat 3]
-    (AIRLOCK_BIN_DIR: where airlock-install is; default build/bin)
+    (AIRLOCK_BIN_DIR: where airlock-build and airlock-install are; default build/bin)
 """
 
 import argparse
@@ -23,11 +23,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent / "support"), str(HERE.parent / "install")]
+sys.path[:0] = [str(HERE.parent / "support")]
 
 from airlock_testing import catalog, programs, pythons, venv as venv_mod  # noqa: E402
-
-import bundlemaker as bm  # noqa: E402
 
 
 def timed(cmd, env, **kw) -> float:
@@ -58,21 +56,26 @@ def main() -> int:
     try:
         w = work.path
         fx = catalog.torch_like(scale=args.scale_mib * 1024 * 1024)
-        ft = fx.targets["linux-py312"]
-        target = bm.BundleTarget(ft.name, ft.python, ft.platform, ft.cuda)
-        wheels = [fx.files[f] for f in sorted(fx.expected_files["linux-py312"])]
-        pub, sec = bm.keypair(w)
-        bundle = bm.make_bundle(w / "bench.bundle", {target: wheels}, secret_key=sec, name="bench")
-        size = bundle.stat().st_size
-
-        # The same wheels, already unpacked, for pip alone.
+        builder = programs.airlock_build()
+        build_env = venv_mod.clean_env({"SOURCE_DATE_EPOCH": "1700000000"})
+        # The bundle comes from the real builder; the same verified wheels, already unpacked,
+        # are what pip alone installs from.
         unpacked = w / "unpacked"
-        (unpacked / "wheels").mkdir(parents=True)
-        for whl in wheels:
-            shutil.copy(whl, unpacked / "wheels" / whl.name)
-        _, entries = bm.plan("bench", "1", 1, {target: wheels})
-        reqs = unpacked / "requirements.txt"
-        reqs.write_bytes(next(e for e in entries if e.path.startswith("airlock/requirements.")).data)
+        with fx.serve() as server:
+            manifest = w / "manifest.toml"
+            manifest.write_text(fx.manifest(server.url, targets=["linux-py312"], bundle="bench"))
+            cache, lock = w / "cache", w / "lock"
+            for cmd in ([builder, "keygen", "--no-password", "--out", w / "k"],
+                        [builder, "lock", manifest, "-o", lock, "--cache-dir", cache],
+                        [builder, "fetch", manifest, "--lock", lock, "-o", unpacked / "wheels",
+                         "--cache-dir", cache, "--quiet"],
+                        [builder, "build", manifest, "--lock", lock, "--cache-dir", cache,
+                         "--key", w / "k.key", "-o", w / "bench.airlock", "--quiet"]):
+                timed(cmd, build_env)
+        pub, bundle = w / "k.pub", w / "bench.airlock"
+        size = bundle.stat().st_size
+        wheels = sorted((unpacked / "wheels").iterdir())
+        reqs = lock / "requirements.linux-py312.txt"
 
         env = venv_mod.clean_env({"AIRLOCK_STATE_DIR": str(w / "state")})
         env.pop("PIP_DISABLE_PIP_VERSION_CHECK", None)
@@ -88,6 +91,9 @@ def main() -> int:
             counter[0] += 1
             v = w / ("venv%d" % counter[0])
             venv_mod.make_venv(python, v)
+            # Write back what earlier runs left dirty (an install writes ~2x the bundle), so that
+            # no run pays for another's disk writes.
+            os.sync()
             return v
 
         def pip_alone() -> float:
