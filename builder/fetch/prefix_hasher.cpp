@@ -105,6 +105,14 @@ std::vector<PrefixHasher::Result> PrefixHasher::take_results() {
     return std::exchange(results_, {});
 }
 
+void PrefixHasher::post(Result result, std::unique_lock<std::mutex>& lock) {
+    results_.push_back(std::move(result));
+    lock.unlock();  // notify_ may take locks of its own
+    if (notify_)
+        notify_();
+    lock.lock();
+}
+
 void PrefixHasher::work() {
     constexpr std::size_t chunk = 1 << 20;
     std::vector<char> buffer(chunk);
@@ -137,13 +145,8 @@ void PrefixHasher::work() {
             bool closed = e.closed;
             Result result{pick_key, e.sha.hex_digest(), {}};
             entries_.erase(pick_key);
-            if (!closed) {
-                results_.push_back(std::move(result));
-                lock.unlock();
-                if (notify_)
-                    notify_();
-                lock.lock();
-            }
+            if (!closed)
+                post(std::move(result), lock);
             continue;
         }
         std::uint64_t offset = e.hashed;
@@ -174,11 +177,7 @@ void PrefixHasher::work() {
                           std::string("cannot read back the download: ") +
                               (got < 0 ? std::strerror(read_errno) : "file too short")};
             entries_.erase(pick_key);
-            results_.push_back(std::move(result));
-            lock.unlock();
-            if (notify_)
-                notify_();
-            lock.lock();
+            post(std::move(result), lock);
             continue;
         }
         e.hashed += static_cast<std::uint64_t>(got);

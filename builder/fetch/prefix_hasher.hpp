@@ -52,6 +52,8 @@ class PrefixHasher {
   private:
     struct Entry;
     void work();
+    /// Queues `result` and runs notify_ with `lock` (held on entry and on return) released.
+    void post(Result result, std::unique_lock<std::mutex>& lock);
 
     std::function<void()> notify_;
     std::mutex mutex_;
