@@ -1,5 +1,6 @@
 #include "builder/fetch/download_list.hpp"
 
+#include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
 #include "core/base/source_excerpt.hpp"
 #include "core/digest/sha256.hpp"
@@ -53,9 +54,7 @@ std::vector<FetchItem> parse_download_list(std::string_view text, const std::str
                 auto hex = word.substr(7);
                 if (!digest::is_sha256_hex(hex))
                     fail(start + 7, hex.size() ? hex.size() : 1, "expected 64 hex digits");
-                item.sha256 = std::string(hex);
-                for (auto& c : item.sha256)
-                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                item.sha256 = ascii_lower(hex);
             } else if (word.rfind("size=", 0) == 0) {
                 auto digits = word.substr(5);
                 std::uint64_t value = 0;

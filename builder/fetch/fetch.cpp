@@ -9,6 +9,7 @@
 #include "builder/net/curl_global.hpp"
 #include "builder/net/http_client.hpp"
 #include "builder/net/transfer_engine.hpp"
+#include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
 #include "core/base/program.hpp"
 #include "core/digest/sha256.hpp"
@@ -79,12 +80,6 @@ struct Job {
     std::string error;
     Fetched result;
 };
-
-std::string hex_lower(std::string s) {
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 class Scheduler {
   public:
@@ -191,7 +186,7 @@ void Scheduler::open_job(Job& job) {
     const auto& item = *job.item;
     auto tmp = cache_.tmp_dir();
     auto key = item.sha256.empty() ? "url-" + digest::sha256_hex(item.urls.front())
-                                   : hex_lower(item.sha256);
+                                   : ascii_lower(item.sha256);
     job.part = tmp / (key + ".part");
     job.state = tmp / (key + ".state");
     job.fd = ::open(job.part.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -635,8 +630,8 @@ void Scheduler::collect_hashes() {
         const auto url = net::redact(item.urls[job.mirror]);
         if (!r.error.empty()) {
             fail_job(job, r.error);
-        } else if (!item.sha256.empty() && r.sha256 != hex_lower(item.sha256)) {
-            fail_job(job, "sha256 mismatch: expected " + hex_lower(item.sha256) + ", computed " +
+        } else if (!item.sha256.empty() && r.sha256 != ascii_lower(item.sha256)) {
+            fail_job(job, "sha256 mismatch: expected " + ascii_lower(item.sha256) + ", computed " +
                               r.sha256 + " (" + url + ")");
         } else if (item.size && *item.size != *job.size) {
             fail_job(job, "size mismatch: expected " + std::to_string(*item.size) + " bytes, got " +
@@ -723,7 +718,7 @@ std::vector<Fetched> Scheduler::run() {
     std::vector<Job*> owner(items_.size(), nullptr);
     for (std::size_t i = 0; i < items_.size(); ++i) {
         const auto& item = items_[i];
-        auto sha = hex_lower(item.sha256);
+        auto sha = ascii_lower(item.sha256);
         if (!sha.empty()) {
             if (auto blob = cache_.lookup(sha)) {
                 std::error_code ec;

@@ -2,6 +2,7 @@
 
 #include "builder/index/url.hpp"
 #include "builder/net/curl_global.hpp"
+#include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
 #include "core/wheel/url_filename.hpp"
 
@@ -12,13 +13,6 @@
 
 namespace airlock::index {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 bool iequals_at(std::string_view text, std::size_t pos, std::string_view word) {
     if (pos + word.size() > text.size())
@@ -74,7 +68,7 @@ std::map<std::string, std::string> parse_attributes(std::string_view html, std::
                html[pos] != '/') {
             ++pos;
         }
-        std::string name = lower(html.substr(start, pos - start));
+        std::string name = ascii_lower(html.substr(start, pos - start));
         while (pos < html.size() && is_space(html[pos]))
             ++pos;
         std::string value;
@@ -107,12 +101,12 @@ std::optional<std::pair<std::string, std::string>> hash_pair(std::string_view te
     auto eq = text.find('=');
     if (eq == std::string_view::npos || eq == 0 || eq + 1 >= text.size())
         return std::nullopt;
-    auto algorithm = lower(text.substr(0, eq));
+    auto algorithm = ascii_lower(text.substr(0, eq));
     for (char c : algorithm) {
         if (!std::isalnum(static_cast<unsigned char>(c)))
             return std::nullopt;
     }
-    auto digest = lower(text.substr(eq + 1));
+    auto digest = ascii_lower(text.substr(eq + 1));
     for (char c : digest) {
         if (!std::isxdigit(static_cast<unsigned char>(c)))
             return std::nullopt;
@@ -122,7 +116,7 @@ std::optional<std::pair<std::string, std::string>> hash_pair(std::string_view te
 
 /// `data-core-metadata` / JSON `core-metadata` given as text: "true" or "sha256=…".
 void apply_core_metadata_text(DistFile& file, std::string_view value) {
-    auto v = lower(trim(value));
+    auto v = ascii_lower(trim(value));
     if (v == "false")
         return;
     file.has_core_metadata = true;
@@ -310,7 +304,7 @@ ProjectPage parse_json_page(std::string_view json, std::string_view page_url) {
             for (auto [algorithm, digest] : hashes) {
                 std::string_view hex;
                 if (!digest.get(hex))
-                    file.hashes[lower(algorithm)] = lower(hex);
+                    file.hashes[ascii_lower(algorithm)] = ascii_lower(hex);
             }
         }
         std::string_view requires_python;
@@ -341,7 +335,7 @@ ProjectPage parse_json_page(std::string_view json, std::string_view page_url) {
                 file.has_core_metadata = true;
                 std::string_view hex;
                 if (!dict["sha256"].get(hex))
-                    file.core_metadata_sha256 = lower(hex);
+                    file.core_metadata_sha256 = ascii_lower(hex);
             } else if (!value.get(text)) {
                 apply_core_metadata_text(file, text);
             }
@@ -357,7 +351,7 @@ ProjectPage parse_json_page(std::string_view json, std::string_view page_url) {
 
 ProjectPage parse_project_page(std::string_view body, std::string_view content_type,
                                std::string_view page_url) {
-    auto type = lower(content_type);
+    auto type = ascii_lower(content_type);
     if (type.find("json") != std::string::npos)
         return parse_json_page(body, page_url);
     if (type.find("html") != std::string::npos)

@@ -1,5 +1,6 @@
 #include "builder/net/http_cache.hpp"
 
+#include "core/base/ascii_lower.hpp"
 #include "core/base/atomic_file.hpp"
 
 #include "core/base/error.hpp"
@@ -32,9 +33,7 @@ std::int64_t CacheEntry::max_age() const {
     auto control = header("cache-control");
     if (!control)
         return 0;
-    std::string value = *control;
-    for (auto& c : value)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = ascii_lower(*control);
     if (value.find("no-cache") != std::string::npos ||
         value.find("no-store") != std::string::npos) {
         return 0;

@@ -2,6 +2,7 @@
 
 #include "builder/net/curl_global.hpp"
 #include "builder/net/http_cache.hpp"
+#include "core/base/ascii_lower.hpp"
 #include "core/base/build_info.hpp"
 #include "core/base/error.hpp"
 
@@ -24,13 +25,6 @@ std::int64_t unix_now() {
         .count();
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 std::string trim(std::string_view text) {
     auto begin = text.find_first_not_of(" \t\r\n");
     if (begin == std::string_view::npos)
@@ -42,7 +36,7 @@ std::string trim(std::string_view text) {
 /// The value of the request's Accept header ("" when none): part of the cache key.
 std::string accept_of(const HttpRequest& request) {
     for (const auto& header : request.headers) {
-        if (lower(header.substr(0, 7)) == "accept:")
+        if (ascii_lower(header.substr(0, 7)) == "accept:")
             return trim(header.substr(7));
     }
     return {};
@@ -103,7 +97,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     auto colon = line.find(':');
     if (colon == std::string_view::npos)
         return size * count;
-    auto name = lower(trim(line.substr(0, colon)));
+    auto name = ascii_lower(trim(line.substr(0, colon)));
     auto value = trim(line.substr(colon + 1));
     auto [it, inserted] = transfer->response.headers.emplace(name, value);
     if (!inserted)
@@ -350,9 +344,9 @@ struct HttpClient::Impl {
     void store(const Transfer& t, const HttpResponse& response) {
         if (!cache || options.cache_mode == CacheMode::disabled)
             return;
-        auto control =
-            lower(response.headers.count("cache-control") ? response.headers.at("cache-control")
-                                                          : std::string());
+        auto control = ascii_lower(response.headers.count("cache-control")
+                                       ? response.headers.at("cache-control")
+                                       : std::string());
         if (control.find("no-store") != std::string::npos)
             return;
         CacheEntry entry;

@@ -1,6 +1,7 @@
 #include "builder/net/transfer_engine.hpp"
 
 #include "builder/net/curl_global.hpp"
+#include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
 
 #include <curl/curl.h>
@@ -14,13 +15,6 @@
 
 namespace airlock::net {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
@@ -57,7 +51,7 @@ void parse_header_line(std::string_view line, ResponseHead& head) {
     auto colon = line.find(':');
     if (colon == std::string_view::npos)
         return;
-    auto name = lower(trim(line.substr(0, colon)));
+    auto name = ascii_lower(trim(line.substr(0, colon)));
     auto value = trim(line.substr(colon + 1));
     if (name == "content-length") {
         head.content_length = parse_u64(value);
@@ -75,7 +69,7 @@ void parse_header_line(std::string_view line, ResponseHead& head) {
         head.range_last = parse_u64(v.substr(dash + 1, slash - dash - 1));
         head.range_total = parse_u64(v.substr(slash + 1));
     } else if (name == "accept-ranges") {
-        head.accept_ranges = lower(value).find("bytes") != std::string::npos;
+        head.accept_ranges = ascii_lower(value).find("bytes") != std::string::npos;
     } else if (name == "etag") {
         if (value.rfind("W/", 0) != 0)
             head.etag = std::string(value);

@@ -4,6 +4,8 @@
 #include "core/base/build_info.hpp"
 #include "core/base/error.hpp"
 #include "core/digest/sha256.hpp"
+#include "core/pep503/name.hpp"
+#include "core/wheel/filename.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -15,22 +17,12 @@ namespace airlock::pack {
 namespace fs = std::filesystem;
 namespace {
 
-/// name and version from `name-version-…​.whl` (wheel names escape `-` inside fields).
+/// Normalized name and version of a wheel file name; empty when it is not one.
 std::pair<std::string, std::string> wheel_name_version(const std::string& filename) {
-    if (!filename.ends_with(".whl"))
+    auto wheel = wheel::WheelFilename::try_parse(filename);
+    if (!wheel)
         return {};
-    auto first = filename.find('-');
-    if (first == std::string::npos)
-        return {};
-    auto second = filename.find('-', first + 1);
-    if (second == std::string::npos)
-        return {};
-    std::string name = filename.substr(0, first);
-    for (auto& c : name) {
-        c = (c == '_' || c == '.') ? '-'
-                                   : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return {name, filename.substr(first + 1, second - first - 1)};
+    return {pep503::normalize(wheel->name), wheel->version};
 }
 
 void add_unique(std::vector<std::string>& into, const std::vector<std::string>& items) {

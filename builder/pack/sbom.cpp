@@ -2,6 +2,7 @@
 
 #include "core/base/build_info.hpp"
 #include "core/digest/sha256.hpp"
+#include "core/pep503/name.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,22 +12,6 @@
 
 namespace airlock::pack {
 namespace {
-
-std::string normalise(std::string_view name) {
-    std::string out;
-    bool sep = false;
-    for (char c : name) {
-        if (c == '-' || c == '_' || c == '.') {
-            sep = true;
-            continue;
-        }
-        if (sep && !out.empty())
-            out += '-';
-        sep = false;
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 std::string percent_encode(std::string_view s) {
     std::string out;
@@ -56,7 +41,7 @@ std::string content_uuid(const std::string& sha256_hex) {
 }  // namespace
 
 std::string pypi_purl(std::string_view name, std::string_view version) {
-    return "pkg:pypi/" + percent_encode(normalise(name)) + "@" + percent_encode(version);
+    return "pkg:pypi/" + percent_encode(pep503::normalize(name)) + "@" + percent_encode(version);
 }
 
 std::string make_sbom(const bundle::BundleManifest& manifest) {

@@ -1,5 +1,6 @@
 #include "installer/host/interpreter.hpp"
 
+#include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
 #include "installer/host/process.hpp"
 
@@ -121,10 +122,7 @@ std::vector<std::string> computed_tags(int major, int minor, std::string_view sy
                             : (machine == "AMD64" || machine == "x86_64") ? "win_amd64"
                                                                           : "win32");
     } else {
-        std::string p = std::string(system) + "_" + std::string(machine);
-        for (auto& c : p)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        platforms.push_back(p);
+        platforms.push_back(ascii_lower(std::string(system) + "_" + std::string(machine)));
     }
     const std::string v = std::to_string(major) + std::to_string(minor);
     const std::string cp = "cp" + v;
