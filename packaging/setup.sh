@@ -16,7 +16,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libcurl4-openssl-dev libarchive-dev libssl-dev libcli11-dev libtomlplusplus-dev
   libsimdjson-dev nlohmann-json3-dev libzstd-dev libgtest-dev
-  python3 python3-venv python3-pip nginx-light minisign aria2 curl zstd util-linux clang-format
+  python3 python3-venv python3-pip nginx-light minisign aria2 curl zstd util-linux clang-format ccache
 )
 
 install_missing() {
@@ -36,8 +36,11 @@ install_missing() {
 configure_and_build() {  # dir, extra cmake args...
   local dir=$1
   shift
-  cmake -S "$root" -B "$root/$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$root/$dir" -j "$jobs"
+  # ccache makes the second configuration (the sanitizer build) and repeated runs cheap; CCACHE_BASEDIR
+  # lets checkouts at different paths share it.
+  CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}" cmake -S "$root" -B "$root/$dir" -G Ninja \
+    -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "$@" >/dev/null
+  CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}" cmake --build "$root/$dir" -j "$jobs"
 }
 
 case "${1:-}" in
