@@ -17,6 +17,7 @@ packages=(
   libcurl4-openssl-dev libarchive-dev libssl-dev libcli11-dev libtomlplusplus-dev
   libsimdjson-dev nlohmann-json3-dev libzstd-dev libgtest-dev
   python3 python3-venv python3-pip nginx-light minisign aria2 curl zstd util-linux clang-format ccache
+  conda-package-handling
 )
 
 install_missing() {
