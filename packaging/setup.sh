@@ -18,6 +18,9 @@ packages=(
   libsimdjson-dev nlohmann-json3-dev libzstd-dev libgtest-dev
   python3 python3-venv python3-pip nginx-light minisign aria2 curl zstd util-linux clang-format ccache
   conda-package-handling
+  # the static installer links Debian's .a files of libarchive's own dependencies; the packages
+  # (cpack) get man pages from help2man; tests read `file`
+  nettle-dev liblzma-dev libbz2-dev zlib1g-dev help2man dpkg-dev file
 )
 
 install_missing() {
