@@ -274,7 +274,8 @@ Bundle read_bundle(const Reader& r, const toml::table& table) {
 }
 
 TargetSpec read_target(const Reader& r, const toml::table& table) {
-    r.check_keys(table, "[[target]]", {"name", "python", "platform", "implementation", "cuda"});
+    r.check_keys(table, "[[target]]",
+                 {"name", "python", "platform", "implementation", "cuda", "subdir"});
     TargetSpec target;
     target.where = r.location(table.source());
     auto name = r.required(table, "name", "[[target]]", "name = \"linux-py312\"");
@@ -326,6 +327,17 @@ TargetSpec read_target(const Reader& r, const toml::table& table) {
         }
         target.cuda = value;
     }
+    if (auto subdir = table.get("subdir")) {
+        auto value = r.string_value(*subdir, "subdir", "subdir = \"linux-64\"");
+        static const std::regex conda_subdir("(linux|win|osx)-[a-z0-9]+");
+        if (!std::regex_match(value, conda_subdir)) {
+            r.fail(subdir->source(), quote(value) +
+                                         " is not a conda subdir; write e.g. subdir = "
+                                         "\"linux-64\", \"linux-aarch64\", \"win-64\" or "
+                                         "\"osx-arm64\"");
+        }
+        target.subdir = value;
+    }
     return target;
 }
 
@@ -372,6 +384,117 @@ IndexSpec read_index(const Reader& r, const toml::table& table) {
     return index;
 }
 
+bool is_channel_name(std::string_view name) {
+    // `conda-forge`, `pytorch`, or with a label: `conda-forge/label/dev`.
+    static const std::regex channel("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*");
+    return std::regex_match(name.begin(), name.end(), channel);
+}
+
+bool is_url(std::string_view text) {
+    return text.starts_with("http://") || text.starts_with("https://") ||
+           text.starts_with("file://");
+}
+
+CondaSpec read_conda(const Reader& r, const toml::table& table) {
+    r.check_keys(
+        table, "[conda]",
+        {"channels", "channel_alias", "custom_channels", "mirrors", "channel_priority", "specs"});
+    CondaSpec conda;
+    conda.section = r.location(table.source());
+    if (auto alias = table.get("channel_alias")) {
+        conda.channel_alias =
+            r.url_value(*alias, "channel_alias", "channel_alias = \"https://conda.anaconda.org\"");
+    }
+    std::map<std::string, std::string> custom;
+    if (auto node = table.get("custom_channels")) {
+        const auto& roots = r.table_value(*node, "custom_channels");
+        for (auto&& [key, value] : roots) {
+            if (!is_channel_name(key.str())) {
+                r.fail(key.source(), quote(key.str()) + " is not a channel name", key.str().size());
+            }
+            custom[std::string(key.str())] = r.url_value(
+                value, "custom_channels", "pytorch = \"https://mirror.example/anaconda/cloud\"");
+        }
+    }
+    std::map<std::string, std::pair<std::vector<std::string>, const toml::node*>> mirrors;
+    if (auto node = table.get("mirrors")) {
+        const auto& entries = r.table_value(*node, "mirrors");
+        for (auto&& [key, value] : entries) {
+            std::vector<std::string> urls;
+            r.string_array(value, "mirrors");
+            for (auto&& element : *value.as_array())
+                urls.push_back(
+                    r.url_value(element, "mirrors", "\"https://mirror.example/conda-forge\""));
+            mirrors[std::string(key.str())] = {urls, &value};
+        }
+    }
+    if (auto node = table.get("channel_priority")) {
+        auto value = r.string_value(*node, "channel_priority", "channel_priority = \"strict\"");
+        if (value == "strict") {
+            conda.channel_priority = ChannelPriority::strict;
+        } else if (value == "flexible") {
+            conda.channel_priority = ChannelPriority::flexible;
+        } else {
+            r.fail(node->source(), quote(value) +
+                                       " is not a channel priority; use \"strict\" (a package "
+                                       "comes from the first channel that has it) or "
+                                       "\"flexible\"");
+        }
+    }
+    auto channels = r.required(table, "channels", "[conda]", "channels = [\"conda-forge\"]");
+    auto names = r.string_array(*channels, "channels");
+    if (names.empty()) {
+        r.fail(channels->source(),
+               "`channels` is empty; list the channels to take packages from, in priority "
+               "order, e.g. channels = [\"conda-forge\"]");
+    }
+    std::set<std::string> seen;
+    std::size_t i = 0;
+    for (auto&& element : *channels->as_array()) {
+        CondaChannel channel;
+        channel.where = r.location(element.source());
+        if (is_url(names[i]) || names[i].find("${") != std::string::npos) {
+            channel.url =
+                r.url_value(element, "channels", "\"https://conda.anaconda.org/pytorch\"");
+            channel.name = channel.url;
+        } else if (is_channel_name(names[i])) {
+            channel.name = names[i];
+            auto root = custom.find(names[i].substr(0, names[i].find('/')));
+            channel.url =
+                (root != custom.end() ? root->second : conda.channel_alias) + "/" + names[i];
+        } else {
+            r.fail(element.source(),
+                   quote(names[i]) +
+                       " is not a channel; write a name such as \"conda-forge\" (found under "
+                       "`channel_alias`) or a full URL such as "
+                       "\"https://conda.anaconda.org/pytorch\"");
+        }
+        if (!seen.insert(channel.url).second) {
+            r.fail(element.source(),
+                   "the channel " + quote(names[i]) + " is listed twice; list each channel once");
+        }
+        if (auto m = mirrors.find(channel.name); m != mirrors.end()) {
+            channel.mirrors = m->second.first;
+            mirrors.erase(m);
+        }
+        conda.channels.push_back(std::move(channel));
+        ++i;
+    }
+    for (auto& [name, entry] : mirrors) {
+        r.fail(entry.second->source(),
+               "`mirrors` names the channel " + quote(name) + ", which is not in `channels`");
+    }
+    auto specs = r.required(table, "specs", "[conda]", "specs = [\"python=3.12\", \"numpy\"]");
+    conda.specs = r.string_array(*specs, "specs");
+    if (conda.specs.empty()) {
+        r.fail(specs->source(),
+               "`specs` is empty; list what to bundle, e.g. specs = [\"pytorch=2.3.1\"]");
+    }
+    for (auto&& element : *specs->as_array())
+        conda.where.push_back(r.location(element.source()));
+    return conda;
+}
+
 }  // namespace
 
 std::optional<std::string> process_env(std::string_view name) {
@@ -403,12 +526,6 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
     manifest.path = path;
     r.check_keys(root, "the manifest", {"bundle", "target", "index", "python", "conda"});
     toml::source_region top{{1, 1}, {1, 1}, nullptr};
-
-    if (auto conda = root.get("conda")) {
-        r.fail(conda->source(),
-               "[conda] is not supported yet; remove it and list Python "
-               "packages under [python] requirements");
-    }
 
     auto bundle = root.get("bundle");
     if (!bundle)
@@ -461,9 +578,16 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
         }
     }
 
+    if (auto conda = root.get("conda"))
+        manifest.conda = read_conda(r, r.table_value(*conda, "conda"));
+
     auto python = root.get("python");
+    if (!python && manifest.conda)
+        return manifest;
     if (!python) {
-        r.fail(top, "the manifest has no [python] section; add [python] requirements = [...]");
+        r.fail(top,
+               "the manifest has no [python] or [conda] section; add [python] requirements = "
+               "[...] (packages from [[index]]es) or [conda] specs = [...] (from channels)");
     }
     const auto& python_table = r.table_value(*python, "python");
     r.check_keys(python_table, "[python]", {"requirements"});

@@ -3,10 +3,12 @@
 ///
 /// ```toml
 /// [bundle]   name, version
-/// [[target]] name, python, platform, implementation?, cuda?
+/// [[target]] name, python, platform, implementation?, cuda?, subdir?
 /// [[index]]  name, url, mirrors?, packages?      # `${VAR}` expands in url and mirrors
 /// [python]   requirements = [...]
+/// [conda]    channels, specs, channel_alias?, custom_channels?, mirrors?, channel_priority?
 /// ```
+/// A manifest has [python], [conda] or both.
 /// Every problem is reported as `file:line:col`, the line and a caret, and says what to do.
 
 #include "core/base/source_excerpt.hpp"
@@ -31,7 +33,8 @@ struct TargetSpec {
     std::string python;          ///< "3.12" (or "3.12.4")
     std::string platform;        ///< a wheel platform tag: manylinux_2_28_x86_64, win_amd64, ...
     std::string implementation;  ///< "cpython" (default) or "pypy"; `cp`/`pp` accepted as aliases
-    std::optional<std::string> cuda;  ///< "12.4"
+    std::optional<std::string> cuda;    ///< "12.4"
+    std::optional<std::string> subdir;  ///< conda subdir when given ("linux-64")
     SourceLocation where;
 };
 
@@ -48,12 +51,33 @@ struct PythonSpec {
     std::vector<SourceLocation> where;      ///< one per requirement
 };
 
+enum class ChannelPriority { strict, flexible };
+
+/// One conda channel, resolved to its URL (no trailing slash): a name under `channel_alias` or
+/// its `custom_channels` root, or a full URL as written.
+struct CondaChannel {
+    std::string name;                  ///< as written: `conda-forge`, or the URL
+    std::string url;                   ///< `https://conda.anaconda.org/conda-forge`
+    std::vector<std::string> mirrors;  ///< the same channel elsewhere, tried in order
+    SourceLocation where;
+};
+
+struct CondaSpec {
+    std::vector<CondaChannel> channels;  ///< in priority order (first = highest)
+    std::string channel_alias = "https://conda.anaconda.org";
+    ChannelPriority channel_priority = ChannelPriority::strict;
+    std::vector<std::string> specs;     ///< MatchSpec strings as written
+    std::vector<SourceLocation> where;  ///< one per spec
+    SourceLocation section;
+};
+
 struct Manifest {
     std::filesystem::path path;
     Bundle bundle;
     std::vector<TargetSpec> targets;
     std::vector<IndexSpec> indexes;
-    PythonSpec python;
+    PythonSpec python;               ///< empty requirements when there is no [python]
+    std::optional<CondaSpec> conda;  ///< when the manifest has [conda]
 };
 
 /// Looks up an environment variable for `${NAME}` expansion; nullopt when unset.

@@ -198,12 +198,95 @@ TEST(Manifest, UnsetVariableIsNamedAtItsPlace) {
               std::string::npos);
 }
 
-TEST(Manifest, CondaIsNotSupportedYet) {
-    EXPECT_EQ(error_of(std::string(valid) + "\n[conda]\nchannels = [\"conda-forge\"]\n"),
-              "m.toml:30:1: [conda] is not supported yet; remove it and list Python packages "
-              "under [python] requirements\n"
-              "  [conda]\n"
-              "  ~~~~~~^");
+const char* const conda_only = R"([bundle]
+name = "conda-lab"
+version = "1"
+
+[[target]]
+name = "linux-py312-cu124"
+python = "3.12"
+platform = "manylinux_2_28_x86_64"
+cuda = "12.4"
+subdir = "linux-64"
+
+[conda]
+channels = ["pytorch", "nvidia", "conda-forge/label/dev", "${INDEX}/local/"]
+custom_channels = { pytorch = "https://mirrors.tuna.tsinghua.edu.cn/anaconda/cloud/" }
+mirrors = { nvidia = ["https://mirror.example/nvidia"] }
+channel_priority = "flexible"
+specs = ["pytorch=2.3.1", "numpy>=1.26,<2"]
+)";
+
+TEST(Manifest, CondaChannelsResolveToURLs) {
+    auto m = parse_manifest(conda_only, "m.toml", test_env);
+    ASSERT_TRUE(m.conda);
+    EXPECT_TRUE(m.python.requirements.empty());
+    EXPECT_TRUE(m.indexes.empty());
+    EXPECT_EQ(m.targets[0].subdir, "linux-64");
+    const auto& c = *m.conda;
+    ASSERT_EQ(c.channels.size(), 4u);
+    EXPECT_EQ(c.channels[0].name, "pytorch");
+    EXPECT_EQ(c.channels[0].url, "https://mirrors.tuna.tsinghua.edu.cn/anaconda/cloud/pytorch");
+    EXPECT_EQ(c.channels[1].url, "https://conda.anaconda.org/nvidia");
+    EXPECT_EQ(c.channels[1].mirrors, std::vector<std::string>{"https://mirror.example/nvidia"});
+    EXPECT_EQ(c.channels[2].url, "https://conda.anaconda.org/conda-forge/label/dev");
+    EXPECT_EQ(c.channels[3].url, "http://127.0.0.1:8080/local");
+    EXPECT_EQ(c.channels[3].where.line, 13u);
+    EXPECT_EQ(c.channel_priority, ChannelPriority::flexible);
+    EXPECT_EQ(c.specs, (std::vector<std::string>{"pytorch=2.3.1", "numpy>=1.26,<2"}));
+    EXPECT_EQ(c.where[1].line, 17u);
+
+    auto aliased = parse_manifest(
+        with(conda_only, "[conda]\n", "[conda]\nchannel_alias = \"https://mirror.example/c/\"\n"),
+        "m.toml", test_env);
+    EXPECT_EQ(aliased.conda->channels[1].url, "https://mirror.example/c/nvidia");
+    EXPECT_EQ(aliased.conda->channel_priority, ChannelPriority::flexible);
+}
+
+TEST(Manifest, PythonAndCondaTogether) {
+    auto m = parse_manifest(std::string(valid) +
+                                "\n[conda]\nchannels = [\"conda-forge\"]\n"
+                                "specs = [\"python=3.12\"]\n",
+                            "m.toml", test_env);
+    ASSERT_TRUE(m.conda);
+    EXPECT_EQ(m.conda->channel_priority, ChannelPriority::strict);
+    EXPECT_EQ(m.python.requirements.size(), 2u);
+}
+
+TEST(Manifest, CondaErrors) {
+    EXPECT_EQ(error_of(with(conda_only, "channel_priority", "channel_prority")),
+              "m.toml:16:1: unknown key `channel_prority` in [conda]; did you mean "
+              "`channel_priority`?\n"
+              "  channel_prority = \"flexible\"\n"
+              "  ~~~~~~~~~~~~~~^");
+    EXPECT_EQ(error_of(with(conda_only, "\"flexible\"", "\"loose\"")),
+              "m.toml:16:20: `loose` is not a channel priority; use \"strict\" (a package comes "
+              "from the first channel that has it) or \"flexible\"\n"
+              "  channel_priority = \"loose\"\n"
+              "                     ~~~~~~^");
+    EXPECT_EQ(
+        error_of(with(conda_only, "\"nvidia\", \"conda", "\"nvidia\", \"py torch\", \"conda")),
+        "m.toml:13:34: `py torch` is not a channel; write a name such as \"conda-forge\" "
+        "(found under `channel_alias`) or a full URL such as "
+        "\"https://conda.anaconda.org/pytorch\"\n"
+        "  channels = [\"pytorch\", \"nvidia\", \"py torch\", \"conda-forge/label/dev\", "
+        "\"${INDEX}/local/\"]\n"
+        "                                   ~~~~~~~~~^");
+    EXPECT_NE(error_of(with(conda_only, "\"nvidia\", \"conda", "\"nvidia\", \"nvidia\", \"conda"))
+                  .find("m.toml:13:34: the channel `nvidia` is listed twice"),
+              std::string::npos);
+    EXPECT_NE(error_of(with(conda_only, "mirrors = { nvidia", "mirrors = { nvidai"))
+                  .find("`mirrors` names the channel `nvidai`, which is not in `channels`"),
+              std::string::npos);
+    EXPECT_NE(error_of(with(conda_only, "[\"pytorch=2.3.1\", \"numpy>=1.26,<2\"]", "[]"))
+                  .find("m.toml:17:9: `specs` is empty"),
+              std::string::npos);
+    EXPECT_NE(error_of(with(conda_only, "subdir = \"linux-64\"", "subdir = \"x86_64\""))
+                  .find("m.toml:10:10: `x86_64` is not a conda subdir"),
+              std::string::npos);
+    EXPECT_NE(error_of(with(conda_only, "specs = [\"pytorch=2.3.1\", \"numpy>=1.26,<2\"]\n", ""))
+                  .find("[conda] has no `specs`"),
+              std::string::npos);
 }
 
 TEST(Manifest, MissingSectionsAndFile) {

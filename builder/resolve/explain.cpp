@@ -88,6 +88,8 @@ std::string no_versions(const std::vector<PackageInfo>& packages, const Term& te
     const auto& pkg = info(packages, term.package);
     if (pkg.candidates.empty())
         return pkg.missing;
+    if (!pkg.fixed.empty())
+        return show_term(packages, term, true) + " is not available (" + pkg.fixed + ")";
     VersionSet versions = term.set.versions();
     std::vector<std::string> reasons;
     std::size_t shown = 0, inside = 0;
@@ -143,6 +145,19 @@ std::string empty_dependency_note(const std::vector<PackageInfo>& packages, cons
     return " (no version of " + pkg.name + " matches; the newest is " + newest + ")";
 }
 
+/// ` (target `x` has __cuda=11.8)` when the target fixes the package and `wanted` leaves out
+/// what it has.
+std::string fixed_note(const std::vector<PackageInfo>& packages, std::size_t p,
+                       const VersionSet& wanted) {
+    const auto& pkg = info(packages, p);
+    if (pkg.fixed.empty())
+        return "";
+    for (std::size_t i = 0; i < pkg.candidates.size(); ++i)
+        if (!wanted.test(i))
+            return " (" + pkg.fixed + ")";
+    return pkg.candidates.empty() ? " (" + pkg.fixed + ")" : "";
+}
+
 }  // namespace
 
 std::string describe(const Incompatibility& incompatibility,
@@ -156,8 +171,19 @@ std::string describe(const Incompatibility& incompatibility,
             const Term& dependee = terms[1];
             std::string who = depender.package == 0 ? "the requirements include"
                                                     : show_term(packages, depender) + " depends on";
+            std::string fixed = fixed_note(packages, dependee.package, dependee.set.complement());
             return who + " " + show_term(packages, dependee, true) +
-                   empty_dependency_note(packages, dependee);
+                   (fixed.empty() ? empty_dependency_note(packages, dependee) : fixed);
+        }
+        case Cause::constraint: {
+            const Term& constrainer = terms[0];
+            const Term& constrained = terms[1];
+            VersionSet allowed = constrained.set.complement().versions();
+            std::string who = constrainer.package == 0
+                                  ? "the requirements constrain"
+                                  : show_term(packages, constrainer) + " constrains";
+            return who + " " + show(packages, constrained.package, allowed, true) +
+                   fixed_note(packages, constrained.package, allowed);
         }
         case Cause::no_versions:
             return no_versions(packages, terms[0]);
@@ -375,7 +401,7 @@ std::string hint_for(const std::vector<Incompatibility>& all, std::size_t failur
                      const std::vector<PackageInfo>& packages) {
     std::vector<std::size_t> stack{failure};
     std::vector<bool> seen(all.size(), false);
-    std::string missing, unusable, yanked;
+    std::string missing, unusable, yanked, fixed;
     while (!stack.empty()) {
         auto id = stack.back();
         stack.pop_back();
@@ -386,14 +412,18 @@ std::string hint_for(const std::vector<Incompatibility>& all, std::size_t failur
         if (inc.cause == Cause::derived) {
             stack.push_back(inc.left);
             stack.push_back(inc.right);
-        } else if (inc.cause == Cause::dependency) {
+        } else if (inc.cause == Cause::dependency || inc.cause == Cause::constraint) {
             const auto& pkg = packages[inc.terms[1].package];
-            if (pkg.candidates.empty() && missing.empty())
-                missing = pkg.name;
+            if (!pkg.fixed.empty() && fixed.empty())
+                fixed = pkg.name;
+            else if (pkg.candidates.empty() && missing.empty() && inc.cause == Cause::dependency)
+                missing = pkg.missing_hint;
         } else if (inc.cause == Cause::no_versions) {
             const auto& pkg = packages[inc.terms[0].package];
-            if (pkg.candidates.empty() && missing.empty())
-                missing = pkg.name;
+            if (!pkg.fixed.empty() && fixed.empty())
+                fixed = pkg.name;
+            if (pkg.candidates.empty() && missing.empty() && pkg.fixed.empty())
+                missing = pkg.missing_hint;
             for (std::size_t i = 0; i < pkg.candidates.size(); ++i) {
                 if (!inc.terms[0].set.test(i))
                     continue;
@@ -405,9 +435,12 @@ std::string hint_for(const std::vector<Incompatibility>& all, std::size_t failur
             }
         }
     }
+    if (!fixed.empty())
+        return quote(fixed) +
+               " comes from the target, not from a channel: require builds made for the "
+               "target, or change the target (its `cuda`, `platform` or `subdir`)";
     if (!missing.empty())
-        return "check the spelling of " + quote(missing) +
-               ", or add the [[index]] that serves it to the manifest";
+        return missing;
     if (!yanked.empty())
         return "a yanked release is used only when pinned exactly: require " + quote(yanked) +
                " if you really need it";

@@ -21,7 +21,10 @@ struct Term {
     VersionSet set;       ///< over the package's candidates + "not selected"
 };
 
-enum class Cause { root, dependency, no_versions, derived };
+/// `dependency`: terms {depender at its version, dependee outside the wanted set (or absent)};
+/// `constraint`: {constrainer at its version, constrained at a version outside the allowed set}
+/// — absence satisfies a constraint, so the second term excludes "not selected".
+enum class Cause { root, dependency, constraint, no_versions, derived };
 
 struct Incompatibility {
     std::vector<Term> terms;
@@ -38,7 +41,9 @@ struct PackageInfo {
     /// Constraint texts seen for this package with the set each one denotes (versions only),
     /// so explanations say `sympy<1.13` rather than an enumerated range.
     std::vector<std::pair<VersionSet, std::string>> labels;
-    std::string missing;  ///< why there are no candidates (describe_missing)
+    std::string missing;       ///< why there are no candidates (describe_missing)
+    std::string missing_hint;  ///< what to do about it (hint_missing)
+    std::string fixed;         ///< what the target fixes for it (describe_fixed), or ""
 };
 
 /// The human explanation of why `failure` (an incompatibility that rules out the root) holds,

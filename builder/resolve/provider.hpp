@@ -26,10 +26,17 @@ struct Candidate {
     std::string reason;  ///< for yanked / unavailable candidates
 };
 
+enum class DependencyKind {
+    depends,     ///< the package must be selected, at a version matching `constraint`
+    constrains,  ///< if the package is selected it must match `constraint`; absent is fine
+                 ///< (conda's `constrains`, pip's constraints files)
+};
+
 struct Dependency {
     PackageId package;
     std::string constraint;  ///< in the provider's syntax (`>=1.2,<2`); empty means any (the
                              ///< provider decides which, e.g. no pre-releases)
+    DependencyKind kind = DependencyKind::depends;
 };
 
 class Provider {
@@ -62,6 +69,20 @@ class Provider {
     /// Why a package has no candidates at all, e.g. "no index has a project named `foo`".
     virtual std::string describe_missing(const PackageId& package) {
         return "no package named " + display(package) + " exists";
+    }
+
+    /// What the user can do about a package no source has.
+    virtual std::string hint_missing(const PackageId& package) {
+        return "check the spelling of `" + display(package) +
+               "`, or add the [[index]] that serves it to the manifest";
+    }
+
+    /// For a package the target fixes rather than the resolver choosing it (conda's virtual
+    /// packages), what the target has, e.g. "target `linux-cu118` has __cuda=11.8"; "" for
+    /// ordinary packages. Explanations cite it where the package's version decides.
+    virtual std::string describe_fixed(const PackageId& package) {
+        (void)package;
+        return "";
     }
 };
 

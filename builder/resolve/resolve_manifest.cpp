@@ -33,7 +33,8 @@ target::Target make_target(const manifest::TargetSpec& spec, const manifest::Man
         std::string impl = spec.implementation;
         if (impl.empty() || impl == "cpython")
             impl = "cp";
-        return target::Target::make(spec.name, spec.python, spec.platform, impl, spec.cuda);
+        return target::Target::make(spec.name, spec.python, spec.platform, impl, spec.cuda,
+                                    spec.subdir);
     });
 }
 
@@ -119,6 +120,11 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
                         quote(name))
                 .with_hint("its targets are " + names);
         }
+    }
+    if (manifest.conda) {
+        throw Error("the manifest " + quote(manifest.path.string()) +
+                    " has [conda], which `lock` cannot resolve yet")
+            .with_hint("remove [conda] for now");
     }
     index::IndexClientOptions index_options;
     index_options.cache_dir = options.cache_dir;

@@ -94,8 +94,11 @@ class Solver {
         if (!s.loaded) {
             s.info.name = provider_.display(s.info.id);
             s.info.candidates = provider_.candidates(s.info.id);
-            if (s.info.candidates.empty())
+            if (s.info.candidates.empty()) {
                 s.info.missing = provider_.describe_missing(s.info.id);
+                s.info.missing_hint = provider_.hint_missing(s.info.id);
+            }
+            s.info.fixed = provider_.describe_fixed(s.info.id);
             s.yank_ok = VersionSet(s.info.candidates.size());
             s.loaded = true;
         }
@@ -403,9 +406,12 @@ class Solver {
             std::size_t q = intern(d.package);
             VersionSet wanted = matching(q, d.constraint);
             Incompatibility dep;
-            dep.cause = Cause::dependency;
+            bool constraint = d.kind == DependencyKind::constrains;
+            dep.cause = constraint ? Cause::constraint : Cause::dependency;
             dep.terms.push_back(Term{best, VersionSet::single(size_of(best), *pick)});
-            dep.terms.push_back(Term{q, wanted.complement()});
+            // A constraint rules out the other versions only; "not selected" stays allowed.
+            dep.terms.push_back(
+                Term{q, constraint ? wanted.complement().versions() : wanted.complement()});
             std::size_t id = add(std::move(dep));
             conflict = conflict || relation(incompatibilities_[id].terms[1]) == Relation::satisfied;
         }

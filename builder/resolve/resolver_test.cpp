@@ -19,6 +19,7 @@ struct Toy : Provider {
     std::map<std::string, std::map<int, std::vector<Dependency>>> graph;
     std::map<std::string, std::map<int, Availability>> availability;
     std::vector<std::string> prefetched;
+    std::map<std::string, std::string> fixed;  // package -> what the target has
 
     std::vector<Candidate> candidates(const PackageId& p) override {
         std::vector<Candidate> out;
@@ -60,6 +61,9 @@ struct Toy : Provider {
     std::vector<Dependency> dependencies(const PackageId& p, std::size_t index) override {
         auto c = candidates(p)[index];
         return graph[p][std::stoi(c.version)];
+    }
+    std::string describe_fixed(const PackageId& p) override {
+        return fixed.count(p) ? fixed[p] : "";
     }
     void prefetch(const std::vector<PackageId>& ps) override {
         prefetched.insert(prefetched.end(), ps.begin(), ps.end());
@@ -164,6 +168,89 @@ TEST(Resolver, DeepBacktrackingStaysCorrect) {
     auto got = as_map(solve(toy, {{"x0", ""}, {"x6", "<2"}}));
     for (int k = 0; k <= 6; ++k)
         EXPECT_EQ(got["x" + std::to_string(k)], "1");
+}
+
+// ---- constrains: "if present, it must match" ----------------------------------------------
+
+constexpr auto constrains = DependencyKind::constrains;
+
+TEST(Constrains, AnAbsentPackageSatisfiesIt) {
+    Toy toy;
+    toy.graph["a"][1] = {{"b", "<2", constrains}};
+    toy.graph["b"][1] = {};
+    toy.graph["b"][2] = {};
+    EXPECT_EQ(as_map(solve(toy, {{"a", ""}})), (std::map<std::string, std::string>{{"a", "1"}}));
+}
+
+TEST(Constrains, RestrictsAPackageSomethingElseRequires) {
+    Toy toy;
+    toy.graph["a"][1] = {{"b", "<2", constrains}};
+    toy.graph["c"][1] = {{"b", ""}};
+    toy.graph["b"][1] = {};
+    toy.graph["b"][2] = {};
+    for (auto order : {std::vector<Dependency>{{"a", ""}, {"c", ""}},
+                       std::vector<Dependency>{{"c", ""}, {"a", ""}}}) {
+        EXPECT_EQ(as_map(solve(toy, order)),
+                  (std::map<std::string, std::string>{{"a", "1"}, {"b", "1"}, {"c", "1"}}));
+    }
+}
+
+TEST(Constrains, BacktracksTheConstrainer) {
+    // a 2 constrains b<2 but the root needs b>=2: a falls back to 1, which constrains nothing.
+    Toy toy;
+    toy.graph["a"][1] = {};
+    toy.graph["a"][2] = {{"b", "<2", constrains}};
+    toy.graph["b"][1] = {};
+    toy.graph["b"][2] = {};
+    EXPECT_EQ(as_map(solve(toy, {{"a", ""}, {"b", ">=2"}})),
+              (std::map<std::string, std::string>{{"a", "1"}, {"b", "2"}}));
+    EXPECT_EQ(as_map(solve(toy, {{"b", ">=2"}, {"a", ""}})),
+              (std::map<std::string, std::string>{{"a", "1"}, {"b", "2"}}));
+}
+
+TEST(Constrains, ANonexistentPackageIsNoObstacle) {
+    Toy toy;
+    toy.graph["a"][1] = {{"ghost", ">=1", constrains}};
+    EXPECT_EQ(as_map(solve(toy, {{"a", ""}})), (std::map<std::string, std::string>{{"a", "1"}}));
+}
+
+TEST(Constrains, AFixedPackageIsEnforcedAndNamedInTheExplanation) {
+    // cuda-version 12 constrains __cuda>=12; the target has __cuda 11 (one fixed candidate).
+    Toy toy;
+    toy.graph["pytorch-cuda"][12] = {{"cuda-version", "==12"}};
+    toy.graph["cuda-version"][12] = {{"__cuda", ">=12", constrains}};
+    toy.graph["__cuda"][11] = {};
+    toy.fixed["__cuda"] = "target `linux-cu118` has __cuda=11";
+    try {
+        solve(toy, {{"pytorch-cuda", "==12"}, {"__cuda", ""}});
+        FAIL() << "expected a conflict";
+    } catch (const Error& e) {
+        std::string m = e.what();
+        EXPECT_NE(m.find("cuda-version 12 constrains __cuda>=12 (target `linux-cu118` has "
+                         "__cuda=11)"),
+                  std::string::npos)
+            << m;
+        EXPECT_NE(m.find("pytorch-cuda 12 depends on cuda-version==12"), std::string::npos) << m;
+        EXPECT_NE(e.hint().find("`__cuda` comes from the target"), std::string::npos) << e.hint();
+    }
+    // Without the fixed package in the solution the constraint holds trivially.
+    EXPECT_EQ(as_map(solve(toy, {{"pytorch-cuda", "==12"}})).size(), 2u);
+}
+
+TEST(Constrains, AFixedPackageInADependencyIsNamed) {
+    Toy toy;
+    toy.graph["pytorch-cuda"][12] = {{"__cuda", ">=12"}};
+    toy.graph["__cuda"][11] = {};
+    toy.fixed["__cuda"] = "target `t` has __cuda=11";
+    try {
+        solve(toy, {{"pytorch-cuda", ""}});
+        FAIL() << "expected a conflict";
+    } catch (const Error& e) {
+        std::string m = e.what();
+        EXPECT_NE(m.find("pytorch-cuda 12 depends on __cuda>=12 (target `t` has __cuda=11)"),
+                  std::string::npos)
+            << m;
+    }
 }
 
 }  // namespace

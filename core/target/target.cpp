@@ -298,7 +298,8 @@ struct Target::Compiled {
 };
 
 Target Target::make(std::string name, std::string python, std::string platform,
-                    std::string implementation, std::optional<std::string> cuda) {
+                    std::string implementation, std::optional<std::string> cuda,
+                    std::optional<std::string> subdir) {
     if (name.empty() || name.front() == '.' || !std::all_of(name.begin(), name.end(), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                    c == '.' || c == '_' || c == '-';
@@ -333,6 +334,30 @@ Target Target::make(std::string name, std::string python, std::string platform,
                 .with_hint("remove `cuda` from this target");
         }
     }
+    if (subdir) {
+        static const std::pair<const char*, Os> known[] = {
+            {"linux-64", Os::linux},     {"linux-32", Os::linux},     {"linux-aarch64", Os::linux},
+            {"linux-armv6l", Os::linux}, {"linux-armv7l", Os::linux}, {"linux-ppc64le", Os::linux},
+            {"linux-ppc64", Os::linux},  {"linux-s390x", Os::linux},  {"linux-riscv64", Os::linux},
+            {"win-64", Os::windows},     {"win-32", Os::windows},     {"win-arm64", Os::windows},
+            {"osx-64", Os::macos},       {"osx-arm64", Os::macos}};
+        auto it = std::find_if(std::begin(known), std::end(known),
+                               [&](const auto& k) { return *subdir == k.first; });
+        if (it == std::end(known)) {
+            throw Error("unknown conda subdir " + quote(*subdir))
+                .with_hint(
+                    "use one of linux-64, linux-aarch64, linux-ppc64le, linux-s390x, win-64, "
+                    "win-arm64, osx-64 or osx-arm64, or remove `subdir` (the platform "
+                    "implies it)");
+        }
+        if (it->second != compiled->parsed.os) {
+            throw Error("the conda subdir " + quote(*subdir) +
+                        " is for another operating system "
+                        "than the platform " +
+                        quote(platform))
+                .with_hint("remove `subdir`; the platform implies it");
+        }
+    }
     compiled->python = python;
     compiled->platform = platform;
     compiled->implementation = implementation;
@@ -350,6 +375,7 @@ Target Target::make(std::string name, std::string python, std::string platform,
     t.platform = std::move(platform);
     t.implementation = std::move(implementation);
     t.cuda = std::move(cuda);
+    t.subdir = std::move(subdir);
     t.compiled_ = std::move(compiled);
     return t;
 }
@@ -450,6 +476,51 @@ std::string Target::arch() const {
         return "x86";
     }
     return p.arch;
+}
+
+std::string Target::conda_subdir() const {
+    if (subdir)
+        return *subdir;
+    const auto& p = compiled().parsed;
+    switch (p.os) {
+        case Os::windows:
+            return p.arch == "amd64" ? "win-64" : p.arch == "arm64" ? "win-arm64" : "win-32";
+        case Os::macos:
+            return p.arch == "arm64" ? "osx-arm64" : "osx-64";
+        case Os::linux:
+            break;
+    }
+    if (p.arch == "x86_64")
+        return "linux-64";
+    if (p.arch == "i686")
+        return "linux-32";
+    return "linux-" + p.arch;
+}
+
+std::vector<VirtualPackage> Target::virtual_packages() const {
+    const auto& p = compiled().parsed;
+    std::vector<VirtualPackage> out;
+    std::string subdir = conda_subdir();
+    std::string machine = subdir.substr(subdir.find('-') + 1);
+    if (machine == "64")
+        machine = "x86_64";
+    else if (machine == "32")
+        machine = "x86";
+    out.push_back({"__archspec", "1", machine});
+    if (cuda)
+        out.push_back({"__cuda", *cuda, "0"});
+    if (p.os == Os::linux) {
+        if (p.libc == Libc::glibc && p.version)
+            out.push_back({"__glibc", version_text(*p.version, "."), "0"});
+        out.push_back({"__linux", "5.10", "0"});
+    }
+    if (p.os == Os::macos)
+        out.push_back({"__osx", version_text(*p.version, "."), "0"});
+    if (p.os != Os::windows)
+        out.push_back({"__unix", "0", "0"});
+    if (p.os == Os::windows)
+        out.push_back({"__win", "0", "0"});
+    return out;
 }
 
 }  // namespace airlock::target

@@ -1,10 +1,12 @@
 #pragma once
 /// A resolution target: the platform compatibility tags it accepts (packaging.tags `sys_tags`,
 /// PEP 425/600/656, macOS rules) and its PEP 508 marker environment — computed from the
-/// manifest's values, never from the host.
+/// manifest's values, never from the host — and the conda subdir and virtual packages of the
+/// same machine.
 
 #include "core/pep508/environment.hpp"
 #include "core/tags/tag.hpp"
+#include "core/target/virtual_package.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -26,16 +28,19 @@ struct Target {
     std::string python;    ///< "3.12" (minor version only)
     std::string platform;  ///< a wheel platform tag ("manylinux_2_28_x86_64")
     std::string implementation = "cp";
-    std::optional<std::string> cuda;  ///< "12.4"
+    std::optional<std::string> cuda;    ///< "12.4"
+    std::optional<std::string> subdir;  ///< the conda subdir when given explicitly ("linux-64")
 
     /// Validates every value with an actionable error: the name (letters, digits, `.`, `_`,
     /// `-`: it becomes part of file names), python `3.N`, a known platform tag form
     /// (manylinux_X_Y_<arch>, manylinux1/2010/2014_<arch>, musllinux_X_Y_<arch>,
     /// linux_<arch>, win_amd64, win32, win_arm64, macosx_X_Y_<arm64|x86_64>), implementation
-    /// `cp` (CPython; the only one supported) and cuda `N.M` (not on macOS).
+    /// `cp` (CPython; the only one supported), cuda `N.M` (not on macOS) and subdir (a conda
+    /// subdir of the platform's operating system).
     static Target make(std::string name, std::string python, std::string platform,
                        std::string implementation = "cp",
-                       std::optional<std::string> cuda = std::nullopt);
+                       std::optional<std::string> cuda = std::nullopt,
+                       std::optional<std::string> subdir = std::nullopt);
 
     /// The marker environment of a CPython `python` on `platform`. python_full_version and
     /// implementation_version assume the `.0` patch release ("3.12.0"); platform_release and
@@ -66,9 +71,20 @@ struct Target {
     /// "x86_64", "aarch64", "AMD64", "x86", "ARM64", "arm64".
     std::string arch() const;
 
+    /// The conda subdir: the explicit `subdir`, else from the platform (manylinux_*_x86_64 →
+    /// linux-64, *_aarch64 → linux-aarch64, win_amd64 → win-64, macosx_*_arm64 → osx-arm64,
+    /// macosx_*_x86_64 → osx-64, ...).
+    std::string conda_subdir() const;
+
+    /// The virtual packages conda would report on such a machine, sorted by name: `__archspec`
+    /// (1, build = the architecture), `__cuda` (the target's cuda), `__glibc` (manylinux_2_28 →
+    /// 2.28), `__linux` (5.10: the kernel is not part of a target; conda-lock assumes the same),
+    /// `__osx` (macosx_11_0 → 11.0), `__unix`, `__win`.
+    std::vector<VirtualPackage> virtual_packages() const;
+
     friend bool operator==(const Target& a, const Target& b) {
         return a.name == b.name && a.python == b.python && a.platform == b.platform &&
-               a.implementation == b.implementation && a.cuda == b.cuda;
+               a.implementation == b.implementation && a.cuda == b.cuda && a.subdir == b.subdir;
     }
 
     struct Compiled;

@@ -374,3 +374,69 @@ TEST(Target, ChangedAfterMakeIsAnInternalError) {
     EXPECT_THROW(t.supported_tags(), airlock::Error);
     EXPECT_THROW(Target{}.environment(), airlock::Error);
 }
+
+// ---- conda --------------------------------------------------------------------------------
+
+namespace {
+
+std::string virtuals(const Target& t) {
+    std::string out;
+    for (const auto& v : t.virtual_packages())
+        out += (out.empty() ? "" : " ") + v.name + "=" + v.version + "=" + v.build;
+    return out;
+}
+
+}  // namespace
+
+TEST(CondaSubdir, FollowsThePlatform) {
+    const std::pair<const char*, const char*> table[] = {
+        {"manylinux_2_28_x86_64", "linux-64"},
+        {"manylinux2014_x86_64", "linux-64"},
+        {"manylinux2014_aarch64", "linux-aarch64"},
+        {"musllinux_1_2_x86_64", "linux-64"},
+        {"linux_ppc64le", "linux-ppc64le"},
+        {"manylinux_2_17_i686", "linux-32"},
+        {"win_amd64", "win-64"},
+        {"win32", "win-32"},
+        {"win_arm64", "win-arm64"},
+        {"macosx_11_0_arm64", "osx-arm64"},
+        {"macosx_10_15_x86_64", "osx-64"},
+    };
+    for (auto [platform, subdir] : table)
+        EXPECT_EQ(Target::make("t", "3.12", platform).conda_subdir(), subdir) << platform;
+    EXPECT_EQ(Target::make("t", "3.12", "manylinux_2_28_x86_64", "cp", std::nullopt, "linux-64")
+                  .conda_subdir(),
+              "linux-64");
+}
+
+TEST(CondaSubdir, ExplicitSubdirIsChecked) {
+    try {
+        Target::make("t", "3.12", "manylinux_2_28_x86_64", "cp", std::nullopt, "linux-65");
+        FAIL();
+    } catch (const airlock::Error& e) {
+        EXPECT_STREQ(e.what(), "unknown conda subdir `linux-65`");
+    }
+    try {
+        Target::make("t", "3.12", "win_amd64", "cp", std::nullopt, "linux-64");
+        FAIL();
+    } catch (const airlock::Error& e) {
+        EXPECT_STREQ(e.what(),
+                     "the conda subdir `linux-64` is for another operating system than the "
+                     "platform `win_amd64`");
+    }
+}
+
+TEST(VirtualPackages, ComeFromTheTarget) {
+    EXPECT_EQ(virtuals(Target::make("t", "3.12", "manylinux_2_28_x86_64", "cp", "12.4")),
+              "__archspec=1=x86_64 __cuda=12.4=0 __glibc=2.28=0 __linux=5.10=0 __unix=0=0");
+    EXPECT_EQ(virtuals(Target::make("t", "3.11", "manylinux2014_aarch64")),
+              "__archspec=1=aarch64 __glibc=2.17=0 __linux=5.10=0 __unix=0=0");
+    EXPECT_EQ(virtuals(Target::make("t", "3.12", "musllinux_1_2_x86_64")),
+              "__archspec=1=x86_64 __linux=5.10=0 __unix=0=0");
+    EXPECT_EQ(virtuals(Target::make("t", "3.12", "win_amd64", "cp", "12.1")),
+              "__archspec=1=x86_64 __cuda=12.1=0 __win=0=0");
+    EXPECT_EQ(virtuals(Target::make("t", "3.12", "macosx_11_0_arm64")),
+              "__archspec=1=arm64 __osx=11.0=0 __unix=0=0");
+    EXPECT_EQ(virtuals(Target::make("t", "3.12", "macosx_10_15_x86_64")),
+              "__archspec=1=x86_64 __osx=10.15=0 __unix=0=0");
+}
