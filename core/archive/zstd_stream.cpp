@@ -16,6 +16,13 @@ bool is_zstd(std::string_view head) {
            static_cast<unsigned char>(head[3]) == 0xFD;
 }
 
+std::optional<std::uint64_t> zstd_content_size(std::string_view head) {
+    unsigned long long size = ZSTD_getFrameContentSize(head.data(), head.size());
+    if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR)
+        return std::nullopt;
+    return static_cast<std::uint64_t>(size);
+}
+
 namespace {
 void check(std::size_t code, const char* what) {
     if (ZSTD_isError(code)) {

@@ -4,7 +4,9 @@
 
 #include "core/archive/byte_stream.hpp"
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +14,10 @@ namespace airlock::archive {
 
 /// True when `head` starts with the zstd frame magic number (28 B5 2F FD).
 bool is_zstd(std::string_view head);
+
+/// The decompressed size a zstd frame header declares (a hint: the header is not verified
+/// against the data), nullopt when the header does not say or `head` is not a frame header.
+std::optional<std::uint64_t> zstd_content_size(std::string_view head);
 
 class ZstdSink final : public ByteSink {
   public:
