@@ -2,11 +2,17 @@
 
 #include "core/archive/zstd_stream.hpp"
 #include "core/base/error.hpp"
+#include "core/base/read_file.hpp"
 #include "core/conda/package_name.hpp"
+#include "core/conda/package_record_builder.hpp"
 #include "core/conda/parse_error.hpp"
 
 #include <simdjson.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -117,7 +123,14 @@ std::string_view stem_of(std::string_view key) {
 }  // namespace
 
 struct Repodata::State {
-    std::string bytes;  ///< the JSON, followed by simdjson's padding
+    std::string bytes;    ///< the JSON, followed by simdjson's padding (parse())
+    void* map = nullptr;  ///< or the file mapped read-only, zero pages after it (read_file())
+    std::size_t map_size = 0;
+    const char* data = nullptr;  ///< bytes.data() or map
+    ~State() {
+        if (map != nullptr)
+            munmap(map, map_size);
+    }
     std::size_t length = 0;
     std::string subdir;
     std::string base_url;
@@ -133,18 +146,89 @@ Repodata::~Repodata() = default;
 
 namespace {
 
-namespace od = simdjson::ondemand;
-
 [[noreturn]] void invalid(std::string_view source, std::string_view why) {
     throw Error("invalid repodata `" + printable(source) + "`: " + std::string(why));
 }
 
-std::string string_field(od::value value) {
-    std::string_view s;
-    if (value.get_string().get(s))
-        return {};
-    return std::string(s);
-}
+/// Walks simdjson's stage-1 output: the positions of every `{ } [ ] : ,`, of every string's
+/// opening quote and of every other value's first byte. Stage 1 runs with the best kernel the
+/// CPU has (simdjson picks it at run time; the On-Demand API would be compiled for the
+/// baseline x86-64 and fall back to its slow generic kernel).
+class StructuralWalker {
+  public:
+    StructuralWalker(const char* bytes, const std::uint32_t* positions, std::uint32_t count,
+                     std::string_view source)
+        : bytes_(bytes), positions_(positions), count_(count), source_(source) {}
+
+    char peek() const { return next_ < count_ ? bytes_[positions_[next_]] : '\0'; }
+    std::uint32_t position() const { return positions_[next_]; }
+    void advance() { ++next_; }
+    bool at_end() const { return next_ >= count_; }
+
+    void expect(char c, std::string_view what) {
+        if (peek() != c)
+            invalid(source_, "expected " + std::string(what) + " at byte " + where());
+        ++next_;
+    }
+
+    std::string where() const { return std::to_string(next_ < count_ ? positions_[next_] : 0); }
+
+    /// The string whose opening quote is the current structural, as it sits in the bytes, and
+    /// whether it has escapes (then the view is not its value). Moves past it.
+    std::string_view string(bool& escaped) {
+        if (peek() != '"')
+            invalid(source_, "expected a string at byte " + where());
+        const char* begin = bytes_ + positions_[next_] + 1;
+        const char* end = begin;
+        escaped = false;
+        while (*end != '"') {
+            if (*end == '\\') {
+                escaped = true;
+                ++end;
+            }
+            ++end;
+        }
+        ++next_;
+        return std::string_view(begin, static_cast<std::size_t>(end - begin));
+    }
+
+    /// Skips one value; returns its bytes when it is an object or an array (else empty).
+    std::string_view skip_value() {
+        char c = peek();
+        if (c != '{' && c != '[') {
+            if (c == '\0' || c == '}' || c == ']' || c == ',' || c == ':')
+                invalid(source_, "expected a value at byte " + where());
+            ++next_;
+            return {};
+        }
+        std::uint32_t start = positions_[next_];
+        std::vector<char>& stack = stack_;
+        stack.clear();
+        do {
+            c = peek();
+            if (c == '{' || c == '[') {
+                stack.push_back(c == '{' ? '}' : ']');
+            } else if (c == '}' || c == ']') {
+                if (stack.back() != c)
+                    invalid(source_, "mismatched brackets at byte " + where());
+                stack.pop_back();
+            } else if (c == '\0') {
+                invalid(source_, "unexpected end");
+            }
+            ++next_;
+        } while (!stack.empty());
+        std::uint32_t end = positions_[next_ - 1] + 1;
+        return std::string_view(bytes_ + start, end - start);
+    }
+
+  private:
+    const char* bytes_;
+    const std::uint32_t* positions_;
+    std::uint32_t count_;
+    std::uint32_t next_ = 0;
+    std::string_view source_;
+    std::vector<char> stack_;
+};
 
 }  // namespace
 
@@ -162,125 +246,163 @@ Repodata Repodata::parse(std::string bytes, std::string_view source) {
     // Padding: free when the caller left capacity for it, else one copy.
     bytes.resize(st.length + simdjson::SIMDJSON_PADDING, '\0');
     st.bytes = std::move(bytes);
-    const char* base = st.bytes.data();
+    st.data = st.bytes.data();
+    index(out, source);
+    return out;
+}
 
-    // The parser and its structural index live only for this pass.
-    od::parser parser;
-    od::document doc;
-    simdjson::padded_string_view view(base, st.length, st.bytes.size());
-    if (auto error = parser.iterate(view).get(doc))
+void Repodata::index(Repodata& out, std::string_view source) {
+    State& st = *out.state_;
+    const char* base = st.data;
+
+    // Stage 1 only: its index of structural positions lives only for this pass.
+    std::unique_ptr<simdjson::internal::dom_parser_implementation> stage1;
+    if (auto error = simdjson::get_active_implementation()->create_dom_parser_implementation(
+            std::max<std::size_t>(st.length, 1), simdjson::DEFAULT_MAX_DEPTH, stage1))
+        invalid(source, std::string("cannot index (") + simdjson::error_message(error) + ")");
+    if (auto error = stage1->stage1(reinterpret_cast<const std::uint8_t*>(base), st.length,
+                                    simdjson::stage1_mode::regular))
         invalid(source, std::string("not JSON (") + simdjson::error_message(error) + ")");
-    od::object root;
-    if (doc.get_object().get(root))
-        invalid(source, "not a JSON object");
+    StructuralWalker walk(base, stage1->structural_indexes.get(), stage1->n_structural_indexes,
+                          source);
 
     std::string lowered;
     std::string_view last_name;
     std::vector<Entry>* last_entries = nullptr;
-    auto index_section = [&](od::value section, std::string_view section_name) {
-        od::object packages;
-        if (section.get_object().get(packages))
+    auto index_section = [&](std::string_view section_name) {
+        if (walk.peek() != '{')
             invalid(source, "`" + std::string(section_name) + "` is not an object");
-        for (auto field : packages) {
-            od::raw_json_string raw_key;
-            if (auto error = field.key().get(raw_key))
-                invalid(source, std::string("bad key (") + simdjson::error_message(error) + ")");
-            // The key as it sits in the bytes: up to the closing quote; keys with escapes are
-            // not package file names.
-            const char* key_begin = raw_key.raw();
-            const char* key_end = key_begin;
-            while (*key_end != '"' && *key_end != '\\')
-                ++key_end;
-            bool escaped = *key_end == '\\';
-            std::string_view key(key_begin, static_cast<std::size_t>(key_end - key_begin));
-
-            od::object record;
-            std::string_view raw;
-            if (auto error = field.value().get_object().get(record))
-                invalid(source, "the entry `" + printable(key) + "` is not an object (" +
-                                    simdjson::error_message(error) + ")");
-            if (auto error = record.raw_json().get(raw))
-                invalid(source, "the entry `" + printable(key) + "` is not valid JSON (" +
-                                    simdjson::error_message(error) + ")");
+        walk.advance();
+        if (walk.peek() == '}') {
+            walk.advance();
+            return;
+        }
+        while (true) {
+            bool escaped = false;
+            std::string_view key = walk.string(escaped);
+            walk.expect(':', "`:`");
+            if (walk.peek() != '{')
+                invalid(source, "the entry `" + printable(key) + "` is not an object");
+            std::string_view raw = walk.skip_value();
             ++st.entries;
             bool is_conda = false;
             std::string_view name =
                 escaped ? std::string_view() : name_of_key(key, lowered, is_conda);
             if (name.empty() || key.size() > UINT32_MAX || raw.size() > UINT32_MAX) {
                 ++st.skipped;
+            } else {
+                Entry entry{static_cast<std::uint64_t>(key.data() - base),
+                            static_cast<std::uint64_t>(raw.data() - base),
+                            static_cast<std::uint32_t>(key.size()),
+                            static_cast<std::uint32_t>(raw.size())};
+                // Repodata keys are sorted, so runs of one name are the common case.
+                if (last_entries == nullptr || name != last_name) {
+                    auto it = st.by_name.find(name);
+                    if (it == st.by_name.end())
+                        it = st.by_name.emplace(std::string(name), std::vector<Entry>{}).first;
+                    last_entries = &it->second;
+                    last_name = it->first;
+                }
+                last_entries->push_back(entry);
+            }
+            if (walk.peek() == ',') {
+                walk.advance();
                 continue;
             }
-            Entry entry{static_cast<std::uint64_t>(key_begin - base),
-                        static_cast<std::uint64_t>(raw.data() - base),
-                        static_cast<std::uint32_t>(key.size()),
-                        static_cast<std::uint32_t>(raw.size())};
-            // Repodata keys are sorted, so runs of one name are the common case.
-            if (last_entries == nullptr || name != last_name) {
-                auto it = st.by_name.find(name);
-                if (it == st.by_name.end())
-                    it = st.by_name.emplace(std::string(name), std::vector<Entry>{}).first;
-                last_entries = &it->second;
-                last_name = it->first;
-            }
-            last_entries->push_back(entry);
+            walk.expect('}', "`,` or `}`");
+            return;
         }
     };
 
-    for (auto field : root) {
-        std::string_view key;
-        if (auto error = field.unescaped_key().get(key))
-            invalid(source, std::string("bad key (") + simdjson::error_message(error) + ")");
-        if (key == "packages" || key == "packages.conda") {
-            std::string section(key);
-            index_section(field.value(), section);
-        } else if (key == "info") {
-            od::object info;
-            if (field.value().get_object().get(info))
-                continue;
-            for (auto item : info) {
-                std::string_view k;
-                if (item.unescaped_key().get(k))
-                    continue;
-                if (k == "subdir")
-                    st.subdir = string_field(item.value());
-                else if (k == "base_url")
-                    st.base_url = string_field(item.value());
+    walk.expect('{', "a JSON object");
+    if (walk.peek() == '}') {
+        walk.advance();
+    } else {
+        while (true) {
+            bool escaped = false;
+            std::string_view key = walk.string(escaped);
+            walk.expect(':', "`:`");
+            if (!escaped && (key == "packages" || key == "packages.conda")) {
+                index_section(key);
+            } else if (!escaped && key == "info" && walk.peek() == '{') {
+                walk.advance();
+                while (walk.peek() == '"') {
+                    std::string_view k = walk.string(escaped);
+                    bool key_escaped = escaped;
+                    walk.expect(':', "`:`");
+                    if (walk.peek() == '"') {
+                        std::string_view v = walk.string(escaped);
+                        if (!key_escaped && !escaped && k == "subdir")
+                            st.subdir = std::string(v);
+                        else if (!key_escaped && !escaped && k == "base_url")
+                            st.base_url = std::string(v);
+                    } else {
+                        walk.skip_value();
+                    }
+                    if (walk.peek() == ',')
+                        walk.advance();
+                }
+                walk.expect('}', "`}`");
+            } else {
+                // `removed`, `repodata_version`, `signatures`: skipped unread.
+                walk.skip_value();
             }
+            if (walk.peek() == ',') {
+                walk.advance();
+                continue;
+            }
+            walk.expect('}', "`,` or `}`");
+            break;
         }
-        // Other keys (`removed`, `repodata_version`, `signatures`) are skipped unread.
     }
+    if (!walk.at_end())
+        invalid(source, "unexpected content after the JSON object");
     for (auto& [name, entries] : st.by_name)
         entries.shrink_to_fit();
-    return out;
 }
 
 Repodata Repodata::read_file(const std::filesystem::path& path) {
     std::string where = path.string();
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (file == nullptr)
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         throw Error("cannot read repodata `" + printable(where) + "`: " + std::strerror(errno));
-    // Room for simdjson's padding from the start, so parse() does not copy.
-    constexpr std::size_t chunk = 1 << 22;
-    std::string bytes;
-    std::error_code ec;
-    auto size = std::filesystem::file_size(path, ec);
-    bytes.reserve((ec ? 0 : static_cast<std::size_t>(size)) + chunk + simdjson::SIMDJSON_PADDING);
-    while (true) {
-        std::size_t used = bytes.size();
-        if (bytes.capacity() < used + chunk + simdjson::SIMDJSON_PADDING)
-            bytes.reserve(
-                std::max(bytes.capacity() * 3 / 2, used + chunk + simdjson::SIMDJSON_PADDING));
-        bytes.resize(used + chunk);
-        std::size_t n = std::fread(bytes.data() + used, 1, chunk, file);
-        bytes.resize(used + n);
-        if (n == 0)
-            break;
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size <= 0 ||
+        static_cast<std::uint64_t>(info.st_size) > kMaxRepodataBytes) {
+        ::close(fd);
+        // Not a plain file of a sensible size: read it the ordinary way (and fail there).
+        return parse(airlock::read_file(path, "repodata"), where);
     }
-    bool failed = std::ferror(file) != 0;
-    std::fclose(file);
-    if (failed)
-        throw Error("cannot read repodata `" + printable(where) + "`");
-    return parse(std::move(bytes), where);
+    std::size_t size = static_cast<std::size_t>(info.st_size);
+    // Map the file read-only over a slightly larger anonymous mapping: the bytes after the file
+    // are zero pages, which gives simdjson its padding without copying the file.
+    std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    std::size_t total = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
+    void* region = mmap(nullptr, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* file = region == MAP_FAILED
+                     ? MAP_FAILED
+                     : mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+    ::close(fd);
+    if (file == MAP_FAILED) {
+        if (region != MAP_FAILED)
+            munmap(region, total);
+        return parse(airlock::read_file(path, "repodata"), where);
+    }
+    madvise(region, size, MADV_SEQUENTIAL);
+    if (archive::is_zstd(
+            std::string_view(static_cast<const char*>(region), std::min<std::size_t>(size, 4)))) {
+        std::string compressed(static_cast<const char*>(region), size);
+        munmap(region, total);
+        return parse(std::move(compressed), where);
+    }
+    Repodata out;
+    State& st = *out.state_;
+    st.map = region;
+    st.map_size = total;
+    st.data = static_cast<const char*>(region);
+    st.length = size;
+    index(out, where);
+    return out;
 }
 
 const std::string& Repodata::subdir() const {
@@ -321,6 +443,72 @@ bool Repodata::contains(std::string_view name) const {
     return state_->by_name.find(name) != state_->by_name.end();
 }
 
+namespace {
+
+/// One entry, parsed with simdjson's DOM parser (run-time dispatched kernels). `json` lies
+/// inside the padded repodata bytes, so simdjson may read past its end without a copy.
+PackageRecord parse_record(std::string_view json, std::string_view filename) {
+    thread_local simdjson::dom::parser parser;
+    PackageRecordBuilder builder(filename);
+    simdjson::dom::element doc;
+    if (auto error = parser.parse(json.data(), json.size(), false).get(doc))
+        builder.fail(std::string("not JSON (") + simdjson::error_message(error) + ")");
+    simdjson::dom::object object;
+    if (doc.get_object().get(object))
+        builder.fail("not a JSON object");
+    JsonField field;
+    std::string number_text;
+    simdjson::dom::array array;
+    for (auto [key, value] : object) {
+        field.strings.clear();
+        field.is_integer = false;
+        field.text = {};
+        switch (value.type()) {
+            case simdjson::dom::element_type::NULL_VALUE:
+                field.kind = JsonField::Kind::null;
+                break;
+            case simdjson::dom::element_type::BOOL:
+                field.kind = JsonField::Kind::boolean;
+                field.boolean = value.get_bool().value_unsafe();
+                break;
+            case simdjson::dom::element_type::INT64:
+            case simdjson::dom::element_type::UINT64:
+            case simdjson::dom::element_type::DOUBLE:
+                field.kind = JsonField::Kind::number;
+                field.is_integer = !value.get_uint64().get(field.integer);
+                if (key == "version") {
+                    number_text = simdjson::minify(value);
+                    field.text = number_text;
+                }
+                break;
+            case simdjson::dom::element_type::STRING:
+                field.kind = JsonField::Kind::string;
+                field.text = value.get_string().value_unsafe();
+                break;
+            case simdjson::dom::element_type::ARRAY:
+                field.kind = JsonField::Kind::strings;
+                array = value.get_array().value_unsafe();
+                for (simdjson::dom::element item : array) {
+                    std::string_view s;
+                    if (item.get_string().get(s)) {
+                        field.kind = JsonField::Kind::other;
+                        field.strings.clear();
+                        break;
+                    }
+                    field.strings.push_back(s);
+                }
+                break;
+            default:
+                field.kind = JsonField::Kind::other;
+                break;
+        }
+        builder.set(key, field);
+    }
+    return builder.finish();
+}
+
+}  // namespace
+
 std::vector<PackageRecord> Repodata::records(std::string_view name,
                                              std::vector<std::string>* rejected) const {
     std::string lowered(name);
@@ -332,7 +520,7 @@ std::vector<PackageRecord> Repodata::records(std::string_view name,
     auto it = state_->by_name.find(std::string_view(lowered));
     if (it == state_->by_name.end())
         return out;
-    const char* base = state_->bytes.data();
+    const char* base = state_->data;
     auto key_of = [&](const Entry& e) {
         return std::string_view(base + e.key_offset, e.key_length);
     };
@@ -350,8 +538,8 @@ std::vector<PackageRecord> Repodata::records(std::string_view name,
         if (key.ends_with(".tar.bz2") && conda_stems.count(stem_of(key)))
             continue;
         try {
-            out.push_back(PackageRecord::from_json(
-                std::string_view(base + e.value_offset, e.value_length), key));
+            out.push_back(
+                parse_record(std::string_view(base + e.value_offset, e.value_length), key));
         } catch (const Error& error) {
             if (rejected != nullptr)
                 rejected->push_back(error.what());

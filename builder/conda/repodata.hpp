@@ -31,7 +31,9 @@ class Repodata {
     /// object, or `packages` / `packages.conda` are not objects; single bad entries are not
     /// errors at this stage (see records()).
     static Repodata parse(std::string bytes, std::string_view source);
-    /// Reads and indexes a file (repodata.json or repodata.json.zst).
+    /// Reads and indexes a file (repodata.json or repodata.json.zst). A plain JSON file is
+    /// mapped, not copied: the file must not change while the Repodata lives (the channel
+    /// client's cache replaces files by rename, which keeps the mapped one intact).
     static Repodata read_file(const std::filesystem::path& path);
 
     Repodata(Repodata&&) noexcept;
@@ -62,6 +64,8 @@ class Repodata {
 
   private:
     Repodata();
+    /// Builds the by-name index over state_'s bytes.
+    static void index(Repodata& out, std::string_view source);
 
     struct State;
     std::unique_ptr<State> state_;

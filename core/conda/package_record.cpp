@@ -1,5 +1,7 @@
 #include "core/conda/package_record.hpp"
 
+#include "core/conda/package_record_builder.hpp"
+
 #include "core/base/error.hpp"
 #include "core/conda/parse_error.hpp"
 
@@ -61,187 +63,215 @@ void split_features(std::string_view text, std::vector<std::string>& out) {
     }
 }
 
-struct RecordReader {
-    std::string_view filename;
-    PackageRecord record;
-    std::string name_text;
-    std::string version_text;
-    bool has_build = false;
+}  // namespace
 
-    [[noreturn]] void fail(std::string_view message) const {
-        std::string what =
-            filename.empty() ? (name_text.empty() ? std::string("package record")
-                                                  : "package record `" + printable(name_text) + "`")
-                             : "package record `" + printable(filename) + "`";
-        throw Error("invalid " + what + ": " + std::string(message));
-    }
+PackageRecordBuilder::PackageRecordBuilder(std::string_view filename) : filename_(filename) {}
 
-    std::string string_of(simdjson::dom::element value, std::string_view key) const {
-        if (value.is_null())
-            return {};
-        std::string_view s;
-        if (value.get_string().get(s))
-            fail("`" + std::string(key) + "` is not a string");
-        return std::string(s);
-    }
+void PackageRecordBuilder::fail(std::string_view message) const {
+    std::string what = !filename_.empty() ? "package record `" + printable(filename_) + "`"
+                       : !name_.empty()   ? "package record `" + printable(name_) + "`"
+                                          : std::string("package record");
+    throw Error("invalid " + what + ": " + std::string(message));
+}
 
-    std::uint64_t number_of(simdjson::dom::element value, std::string_view key) const {
-        if (value.is_null())
-            return 0;
-        std::uint64_t n = 0;
-        if (!value.get_uint64().get(n))
-            return n;
-        double d = 0;
-        if (!value.get_double().get(d) && d >= 0 && d < 1.8e19)
-            return static_cast<std::uint64_t>(d);
-        fail("`" + std::string(key) + "` is not a non-negative number");
-    }
+namespace {
 
-    std::vector<std::string> strings_of(simdjson::dom::element value, std::string_view key) const {
-        std::vector<std::string> out;
-        if (value.is_null())
-            return out;
-        simdjson::dom::array array;
-        if (value.get_array().get(array))
-            fail("`" + std::string(key) + "` is not a list");
-        for (simdjson::dom::element item : array) {
-            std::string_view s;
-            if (item.get_string().get(s))
-                fail("`" + std::string(key) + "` has an item that is not a string");
-            out.emplace_back(s);
-        }
+using Kind = JsonField::Kind;
+
+std::string string_of(const PackageRecordBuilder& b, const JsonField& v, std::string_view key) {
+    if (v.kind == Kind::null)
+        return {};
+    if (v.kind != Kind::string)
+        b.fail("`" + std::string(key) + "` is not a string");
+    return std::string(v.text);
+}
+
+std::uint64_t number_of(const PackageRecordBuilder& b, const JsonField& v, std::string_view key) {
+    if (v.kind == Kind::null)
+        return 0;
+    if (v.kind != Kind::number || !v.is_integer)
+        b.fail("`" + std::string(key) + "` is not a non-negative integer");
+    return v.integer;
+}
+
+std::vector<std::string> strings_of(const PackageRecordBuilder& b, const JsonField& v,
+                                    std::string_view key) {
+    std::vector<std::string> out;
+    if (v.kind == Kind::null)
         return out;
-    }
+    if (v.kind != Kind::strings)
+        b.fail("`" + std::string(key) + "` is not a list of strings");
+    out.reserve(v.strings.size());
+    for (auto s : v.strings)
+        out.emplace_back(s);
+    return out;
+}
 
-    void field(std::string_view key, simdjson::dom::element value) {
-        PackageRecord& r = record;
-        if (key == "name") {
-            name_text = string_of(value, key);
-        } else if (key == "version") {
-            // Some old records write versions as numbers.
-            if (value.is_string())
-                version_text = string_of(value, key);
+}  // namespace
+
+void PackageRecordBuilder::set(std::string_view key, const JsonField& value) {
+    PackageRecord& r = record_;
+    if (key == "name") {
+        name_ = string_of(*this, value, key);
+    } else if (key == "version") {
+        // Some old records write versions as numbers.
+        if (value.kind == Kind::number)
+            version_ = std::string(value.text);
+        else
+            version_ = string_of(*this, value, key);
+    } else if (key == "build") {
+        r.build = string_of(*this, value, key);
+        has_build_ = true;
+    } else if (key == "build_number") {
+        r.build_number = number_of(*this, value, key);
+    } else if (key == "subdir") {
+        r.subdir = string_of(*this, value, key);
+    } else if (key == "depends") {
+        r.depends = strings_of(*this, value, key);
+    } else if (key == "constrains") {
+        r.constrains = strings_of(*this, value, key);
+    } else if (key == "track_features") {
+        r.track_features.clear();
+        if (value.kind == Kind::strings) {
+            for (auto s : value.strings)
+                split_features(s, r.track_features);
+        } else {
+            split_features(string_of(*this, value, key), r.track_features);
+        }
+    } else if (key == "features") {
+        if (value.kind == Kind::strings) {
+            std::string joined;
+            for (auto s : value.strings)
+                joined += (joined.empty() ? "" : " ") + std::string(s);
+            r.features = joined;
+        } else {
+            r.features = string_of(*this, value, key);
+        }
+    } else if (key == "license") {
+        r.license = string_of(*this, value, key);
+    } else if (key == "license_family") {
+        r.license_family = string_of(*this, value, key);
+    } else if (key == "timestamp") {
+        if (value.kind == Kind::number && !value.is_integer) {
+            r.timestamp = 0;  // fractional timestamps: not worth keeping
+        } else {
+            r.timestamp = number_of(*this, value, key);
+        }
+        if (r.timestamp != 0 && r.timestamp <= kLargestSeconds)
+            r.timestamp *= 1000;
+    } else if (key == "size") {
+        r.size = number_of(*this, value, key);
+    } else if (key == "sha256") {
+        r.sha256 = lower(string_of(*this, value, key));
+    } else if (key == "md5") {
+        r.md5 = lower(string_of(*this, value, key));
+    } else if (key == "noarch") {
+        if (value.kind == Kind::null) {
+            r.noarch = NoArch::none;
+        } else if (value.kind == Kind::boolean) {
+            r.noarch = value.boolean ? NoArch::generic : NoArch::none;
+        } else {
+            std::string s = string_of(*this, value, key);
+            if (s == "python")
+                r.noarch = NoArch::python;
+            else if (s == "generic")
+                r.noarch = NoArch::generic;
             else
-                version_text = simdjson::minify(value);
-        } else if (key == "build") {
-            r.build = string_of(value, key);
-            has_build = true;
-        } else if (key == "build_number") {
-            r.build_number = number_of(value, key);
-        } else if (key == "subdir") {
-            r.subdir = string_of(value, key);
-        } else if (key == "depends") {
-            r.depends = strings_of(value, key);
-        } else if (key == "constrains") {
-            r.constrains = strings_of(value, key);
-        } else if (key == "track_features") {
-            if (value.is_array()) {
-                for (auto& s : strings_of(value, key))
-                    split_features(s, r.track_features);
-            } else {
-                split_features(string_of(value, key), r.track_features);
-            }
-        } else if (key == "features") {
-            if (value.is_array()) {
-                std::string joined;
-                for (auto& s : strings_of(value, key))
-                    joined += (joined.empty() ? "" : " ") + s;
-                r.features = joined;
-            } else {
-                r.features = string_of(value, key);
-            }
-        } else if (key == "license") {
-            r.license = string_of(value, key);
-        } else if (key == "license_family") {
-            r.license_family = string_of(value, key);
-        } else if (key == "timestamp") {
-            r.timestamp = number_of(value, key);
-            if (r.timestamp != 0 && r.timestamp <= kLargestSeconds)
-                r.timestamp *= 1000;
-        } else if (key == "size") {
-            r.size = number_of(value, key);
-        } else if (key == "sha256") {
-            r.sha256 = lower(string_of(value, key));
-        } else if (key == "md5") {
-            r.md5 = lower(string_of(value, key));
-        } else if (key == "noarch") {
-            if (value.is_null()) {
-                r.noarch = NoArch::none;
-            } else if (value.is_bool()) {
-                bool b = false;
-                if (value.get_bool().get(b))
-                    fail("`noarch` is not a boolean");
-                r.noarch = b ? NoArch::generic : NoArch::none;
-            } else {
-                std::string s = string_of(value, key);
-                if (s == "python")
-                    r.noarch = NoArch::python;
-                else if (s == "generic")
-                    r.noarch = NoArch::generic;
-                else
-                    fail("`noarch` is neither `python` nor `generic`");
-            }
-        } else if (key == "arch") {
-            r.arch = string_of(value, key);
-        } else if (key == "platform") {
-            r.platform = string_of(value, key);
+                fail("`noarch` is neither `python` nor `generic`");
         }
-        // Other keys (`purls`, `python_site_packages_path`, `legacy_bz2_md5`…) are not needed.
+    } else if (key == "arch") {
+        r.arch = string_of(*this, value, key);
+    } else if (key == "platform") {
+        r.platform = string_of(*this, value, key);
     }
+    // Other keys (`purls`, `python_site_packages_path`, `legacy_bz2_md5`…) are not needed.
+}
 
-    void validate() {
-        PackageRecord& r = record;
-        if (name_text.empty())
-            fail("`name` is missing");
-        if (!PackageName::is_valid(name_text))
-            fail("invalid package name `" + printable(name_text) + "`");
-        r.name = PackageName::parse(name_text);
-        if (version_text.empty())
-            fail("`version` is missing");
-        auto version = Version::try_parse(version_text);
-        if (!version)
-            fail("invalid version `" + printable(version_text) + "`");
-        r.version = std::move(*version);
-        if (!has_build)
-            fail("`build` is missing");
-        if (!is_valid_build_string(r.build))
-            fail("invalid build string `" + printable(r.build) + "`");
-        if (!r.subdir.empty() && !is_valid_subdir(r.subdir))
-            fail("invalid subdir `" + printable(r.subdir) + "`");
-        if (!r.sha256.empty() && !is_hex_digest(r.sha256, 64))
-            fail("`sha256` is not 64 hexadecimal digits");
-        if (!r.md5.empty() && !is_hex_digest(r.md5, 32))
-            fail("`md5` is not 32 hexadecimal digits");
-        if (!filename.empty()) {
-            auto fn = PackageFilename::try_parse(filename);
-            if (!fn)
-                fail("the key is not a valid package file name");
-            if (fn->name != r.name || fn->version.source() != r.version.source() ||
-                fn->build != r.build)
-                fail("the file name does not match the record's name, version and build (" +
-                     printable(r.display()) + ")");
-            r.fn = std::string(filename);
-        }
+PackageRecord PackageRecordBuilder::finish() {
+    PackageRecord& r = record_;
+    if (name_.empty())
+        fail("`name` is missing");
+    if (!PackageName::is_valid(name_))
+        fail("invalid package name `" + printable(name_) + "`");
+    r.name = PackageName::parse(name_);
+    if (version_.empty())
+        fail("`version` is missing");
+    auto version = Version::try_parse(version_);
+    if (!version)
+        fail("invalid version `" + printable(version_) + "`");
+    r.version = std::move(*version);
+    if (!has_build_)
+        fail("`build` is missing");
+    if (!is_valid_build_string(r.build))
+        fail("invalid build string `" + printable(r.build) + "`");
+    if (!r.subdir.empty() && !is_valid_subdir(r.subdir))
+        fail("invalid subdir `" + printable(r.subdir) + "`");
+    if (!r.sha256.empty() && !is_hex_digest(r.sha256, 64))
+        fail("`sha256` is not 64 hexadecimal digits");
+    if (!r.md5.empty() && !is_hex_digest(r.md5, 32))
+        fail("`md5` is not 32 hexadecimal digits");
+    if (!filename_.empty()) {
+        auto fn = PackageFilename::try_parse(filename_);
+        if (!fn)
+            fail("the key is not a valid package file name");
+        if (fn->name != r.name || fn->version.source() != r.version.source() ||
+            fn->build != r.build)
+            fail("the file name does not match the record's name, version and build (" +
+                 printable(r.display()) + ")");
+        r.fn = filename_;
     }
-};
+    return std::move(r);
+}
+
+namespace {
+
+/// nlohmann's view of one value, as a JsonField.
+JsonField field_of(const nlohmann::json& v, std::string& number_text) {
+    JsonField f;
+    if (v.is_null()) {
+        f.kind = Kind::null;
+    } else if (v.is_boolean()) {
+        f.kind = Kind::boolean;
+        f.boolean = v.get<bool>();
+    } else if (v.is_number()) {
+        f.kind = Kind::number;
+        f.is_integer = v.is_number_unsigned();
+        if (f.is_integer)
+            f.integer = v.get<std::uint64_t>();
+        number_text = v.dump();
+        f.text = number_text;
+    } else if (v.is_string()) {
+        f.kind = Kind::string;
+        f.text = v.get_ref<const std::string&>();
+    } else if (v.is_array()) {
+        f.kind = Kind::strings;
+        for (const auto& item : v) {
+            if (!item.is_string()) {
+                f.kind = Kind::other;
+                f.strings.clear();
+                break;
+            }
+            f.strings.push_back(item.get_ref<const std::string&>());
+        }
+    } else {
+        f.kind = Kind::other;
+    }
+    return f;
+}
 
 }  // namespace
 
 PackageRecord PackageRecord::from_json(std::string_view json, std::string_view filename) {
-    thread_local simdjson::dom::parser parser;
-    RecordReader reader;
-    reader.filename = filename;
-    simdjson::padded_string padded(json.data(), json.size());
-    simdjson::dom::element doc;
-    if (auto error = parser.parse(padded).get(doc))
-        reader.fail(std::string("not JSON (") + simdjson::error_message(error) + ")");
-    simdjson::dom::object object;
-    if (doc.get_object().get(object))
-        reader.fail("not a JSON object");
-    for (auto [key, value] : object)
-        reader.field(key, value);
-    reader.validate();
-    return std::move(reader.record);
+    PackageRecordBuilder builder(filename);
+    nlohmann::json doc = nlohmann::json::parse(json, nullptr, false);
+    if (doc.is_discarded())
+        builder.fail("not JSON");
+    if (!doc.is_object())
+        builder.fail("not a JSON object");
+    std::string number_text;
+    for (const auto& [key, value] : doc.items())
+        builder.set(key, field_of(value, number_text));
+    return builder.finish();
 }
 
 std::string PackageRecord::to_json() const {
