@@ -20,15 +20,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::string lowered(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
 /// Longest spelling first, so `===` is not read as `==`.
 constexpr struct {
     std::string_view spelling;
@@ -55,9 +46,48 @@ bool release_starts_with(const Version& version, std::uint64_t epoch,
 }
 
 bool same_public(const Version& a, const Version& b) {
-    if (!a.has_local())
-        return a == b;
-    return a.public_version() == b;
+    return a.compare_public(b) == 0;
+}
+
+/// Epoch and release equal, trailing zeros aside (`1.0` and `1.0.0`).
+bool same_release(const Version& a, const Version& b) {
+    if (a.epoch() != b.epoch())
+        return false;
+    const auto& x = a.release();
+    const auto& y = b.release();
+    for (std::size_t k = 0; k < std::max(x.size(), y.size()); ++k) {
+        if ((k < x.size() ? x[k] : 0) != (k < y.size() ? y[k] : 0))
+            return false;
+    }
+    return true;
+}
+
+/// PEP 440: `>V` must not match a post-release of V unless V is one. `p` is a post-release of
+/// `v` when dropping its post, dev and local parts leaves `v` (so `1.0.post1` is one of `1.0`,
+/// `1.0a1.post1` of `1.0a1`, but `1.0.post0` is not one of `1.0.dev1`).
+bool is_post_release_of(const Version& p, const Version& v) {
+    return p.is_postrelease() && !v.is_postrelease() && !v.is_devrelease() && v.pre() == p.pre() &&
+           same_release(p, v);
+}
+
+/// PEP 440: `<V` must not match a pre-release of V unless V is one. `p` is a pre-release of `v`
+/// when it is one and the final release it leads to is `v`: the release for an alpha, beta or
+/// rc (`1.0rc1` of `1.0`), the release and post-release for a dev release (`1.0.post1.dev0` of
+/// `1.0.post1`, `1.0.dev0` of `1.0` but not of `1.0.post1`).
+bool is_pre_release_of(const Version& p, const Version& v) {
+    if (!p.is_prerelease() || v.is_prerelease() || !same_release(p, v))
+        return false;
+    if (p.pre())
+        return !v.is_postrelease();
+    return p.post() == v.post();
+}
+
+bool iequal(std::string_view a, std::string_view b) {
+    auto lower = [](char c) {
+        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    };
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 enum class Failure { none, no_operator, no_version, bad_version, rule };
@@ -188,29 +218,27 @@ std::optional<Specifier> Specifier::try_parse(std::string_view text) {
 }
 
 bool Specifier::allows_prereleases() const {
-    switch (op_) {
-        case Operator::equal:
-        case Operator::greater_equal:
-        case Operator::less_equal:
-        case Operator::compatible:
-        case Operator::arbitrary:
-            return version_.is_prerelease();
-        default:
-            return false;
-    }
+    return op_ != Operator::not_equal && version_.is_prerelease();
 }
 
 bool Specifier::contains(const Version& version, Prereleases prereleases) const {
+    if (op_ == Operator::arbitrary)
+        return contains(version, version.to_string(), prereleases);
+    return contains(version, std::string_view(), prereleases);
+}
+
+bool Specifier::contains(const Version& version, std::string_view raw,
+                         Prereleases prereleases) const {
     if (version.is_prerelease()) {
         if (prereleases == Prereleases::deny)
             return false;
         if (prereleases == Prereleases::by_spec && !allows_prereleases())
             return false;
     }
-    return matches(version);
+    return matches(version, raw);
 }
 
-bool Specifier::matches(const Version& v) const {
+bool Specifier::matches(const Version& v, std::string_view raw) const {
     switch (op_) {
         case Operator::compatible: {
             // ~=1.4.5a4 means >=1.4.5a4, ==1.4.*
@@ -231,34 +259,46 @@ bool Specifier::matches(const Version& v) const {
                                             version_.release().size());
             }
             return !(version_.has_local() ? v == version_ : same_public(v, version_));
+        // Ordered clauses compare public versions: local labels do not count (`<=2` matches
+        // `2.0+local`, `>2` does not match `2.0+local`, `<2` does not match `2.0+local`).
         case Operator::less_equal:
-            return (v.has_local() ? v.public_version() : v) <= version_;
+            return v.compare_public(version_) <= 0;
         case Operator::greater_equal:
-            return (v.has_local() ? v.public_version() : v) >= version_;
+            return v.compare_public(version_) >= 0;
         case Operator::less:
-            // `<2.0` excludes `2.0rc1` and `2.0.dev1` unless the clause names a pre-release.
-            if (!(v < version_))
-                return false;
-            if (!version_.is_prerelease() && v.is_prerelease() &&
-                v.base_version() == version_.base_version()) {
-                return false;
-            }
-            return true;
+            // `<2.0` excludes `2.0rc1` and `2.0.dev1`, but `<2.0.post1` matches them.
+            return v.compare_public(version_) < 0 && !is_pre_release_of(v, version_);
         case Operator::greater:
-            // `>2.0` excludes `2.0.post1` (unless the clause names a post-release) and `2.0+x`.
-            if (!(v > version_))
-                return false;
-            if (!version_.is_postrelease() && v.is_postrelease() &&
-                v.base_version() == version_.base_version()) {
-                return false;
-            }
-            if (v.has_local() && v.base_version() == version_.base_version())
-                return false;
-            return true;
+            // `>2.0` excludes `2.0.post1`, but `>2.0.dev1` matches `2.0.post0`.
+            return v.compare_public(version_) > 0 && !is_post_release_of(v, version_);
         case Operator::arbitrary:
-            return lowered(v.to_string()) == lowered(arbitrary_);
+            return iequal(raw, arbitrary_);
     }
     return false;
+}
+
+std::string Specifier::canonical() const {
+    std::string out(pep440::to_string(op_));
+    if (op_ == Operator::arbitrary) {
+        for (char c : arbitrary_)
+            out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        return out;
+    }
+    if (wildcard_ || op_ == Operator::compatible)
+        return to_string();
+    // The normal form with the release's trailing zeros dropped (`2.8.0` → `2.8`, `0.0` → `0`).
+    std::string text = version_.to_string();
+    std::size_t start = text.find('!');
+    start = start == std::string::npos ? 0 : start + 1;
+    std::size_t end = start;
+    while (end < text.size() && (text[end] == '.' || (text[end] >= '0' && text[end] <= '9')))
+        ++end;
+    if (end > start && text[end - 1] == '.')
+        --end;  // `1.0.post1` → release `1.0`, then `.post1`
+    std::string release = text.substr(start, end - start);
+    while (release.size() > 2 && release.ends_with(".0"))
+        release.resize(release.size() - 2);
+    return out + text.substr(0, start) + release + text.substr(end);
 }
 
 std::string Specifier::to_string() const {
@@ -322,13 +362,26 @@ std::optional<SpecifierSet> SpecifierSet::try_parse(std::string_view text) {
 }
 
 void SpecifierSet::add(Specifier specifier) {
+    for (const auto& s : specifiers_) {
+        if (s == specifier)
+            return;  // `==2.8` after `==2.8.0`: the same clause
+    }
     std::string key = specifier.to_string();
     auto it = std::lower_bound(
         specifiers_.begin(), specifiers_.end(), key,
         [](const Specifier& s, const std::string& k) { return s.to_string() < k; });
-    if (it != specifiers_.end() && it->to_string() == key)
-        return;
     specifiers_.insert(it, std::move(specifier));
+}
+
+bool SpecifierSet::operator==(const SpecifierSet& other) const {
+    auto keys = [](const std::vector<Specifier>& clauses) {
+        std::vector<std::string> out;
+        for (const auto& s : clauses)
+            out.push_back(s.canonical());
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    return keys(specifiers_) == keys(other.specifiers_);
 }
 
 bool SpecifierSet::allows_prereleases() const {
@@ -337,14 +390,22 @@ bool SpecifierSet::allows_prereleases() const {
 }
 
 bool SpecifierSet::contains(const Version& version, Prereleases prereleases) const {
+    bool arbitrary = std::any_of(specifiers_.begin(), specifiers_.end(),
+                                 [](const Specifier& s) { return s.op() == Operator::arbitrary; });
+    return contains(version, arbitrary ? version.to_string() : std::string(), prereleases);
+}
+
+bool SpecifierSet::contains(const Version& version, std::string_view raw,
+                            Prereleases prereleases) const {
     if (version.is_prerelease()) {
         if (prereleases == Prereleases::deny)
             return false;
         if (prereleases == Prereleases::by_spec && !allows_prereleases())
             return false;
     }
-    return std::all_of(specifiers_.begin(), specifiers_.end(),
-                       [&](const Specifier& s) { return s.contains(version, Prereleases::allow); });
+    return std::all_of(specifiers_.begin(), specifiers_.end(), [&](const Specifier& s) {
+        return s.contains(version, raw, Prereleases::allow);
+    });
 }
 
 std::string SpecifierSet::to_string() const {

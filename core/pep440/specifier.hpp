@@ -19,7 +19,7 @@ enum class Operator : std::uint8_t {
     greater_equal,  ///< >=
     less,           ///< <
     greater,        ///< >
-    arbitrary,      ///< ===  (string equality)
+    arbitrary,      ///< ===  (string equality with the version as published)
 };
 
 /// Whether pre-releases (and dev releases) can match.
@@ -44,19 +44,31 @@ class Specifier {
     /// `==1.2.*` and `!=1.2.*`.
     bool is_wildcard() const { return wildcard_; }
 
-    /// True when the clause names a pre-release with ==, >=, <=, ~= or === (PEP 440: such a
-    /// clause lets pre-releases match).
+    /// True when the clause names a pre-release with any operator but `!=` (`>=2.0b1`,
+    /// `<1.0.dev1`, `>1.0a1`): PEP 440 lets such a clause match pre-releases, and packaging
+    /// (22 and later) counts `<` and `>` too.
     bool allows_prereleases() const;
 
+    /// Whether `version` matches. `===` compares `version.to_string()`: use the overload with
+    /// the published text when there is one.
     bool contains(const Version& version, Prereleases prereleases = Prereleases::by_spec) const;
+    /// As above; `raw` is the version as published (`1.01`), which `===` compares
+    /// case-insensitively (PEP 440 arbitrary equality is on strings, not normalised versions).
+    bool contains(const Version& version, std::string_view raw,
+                  Prereleases prereleases = Prereleases::by_spec) const;
 
     /// Normal form: operator then normalised version, no spaces (`>=1.0rc1`, `==2.5.*`).
     std::string to_string() const;
+    /// The key two clauses are equal by (packaging's `_canonical_spec`): the operator and the
+    /// normalised version without trailing zeros, except after `~=` (`~=2.2` ≠ `~=2.2.0`) and
+    /// before `.*` (`==2.8.*` ≠ `==2.8.0.*`); `===` keeps its text, lower-cased.
+    std::string canonical() const;
 
-    bool operator==(const Specifier& other) const { return to_string() == other.to_string(); }
+    /// `==2.8.0` equals `==2.8`; `>=1.0` does not equal `>1.0`.
+    bool operator==(const Specifier& other) const { return canonical() == other.canonical(); }
 
   private:
-    bool matches(const Version& version) const;
+    bool matches(const Version& version, std::string_view raw) const;
 
     Operator op_ = Operator::greater_equal;
     Version version_;
@@ -77,10 +89,14 @@ class SpecifierSet {
     /// Every clause matches. With Prereleases::by_spec a pre-release matches only when a clause
     /// names one (PEP 440); the empty set then matches no pre-release.
     bool contains(const Version& version, Prereleases prereleases = Prereleases::by_spec) const;
+    /// As above with the version as published, for `===` (see Specifier::contains).
+    bool contains(const Version& version, std::string_view raw,
+                  Prereleases prereleases = Prereleases::by_spec) const;
     /// Some clause names a pre-release (see Specifier::allows_prereleases).
     bool allows_prereleases() const;
 
-    /// Canonical: clauses normalised, sorted, de-duplicated, joined by `,` (`<2,>=1.2`).
+    /// Clauses normalised, sorted, de-duplicated (by Specifier::operator==), joined by `,`
+    /// (`<2,>=1.2`).
     std::string to_string() const;
     bool empty() const { return specifiers_.empty(); }
     const std::vector<Specifier>& specifiers() const { return specifiers_; }
@@ -88,7 +104,8 @@ class SpecifierSet {
     /// The set both `*this` and `other` allow (the clauses of both).
     SpecifierSet intersect(const SpecifierSet& other) const;
 
-    bool operator==(const SpecifierSet& other) const { return to_string() == other.to_string(); }
+    /// The same clauses, compared as Specifier::operator== does (`==2.8.0` equals `==2.8`).
+    bool operator==(const SpecifierSet& other) const;
 
   private:
     void add(Specifier specifier);

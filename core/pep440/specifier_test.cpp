@@ -23,7 +23,9 @@ struct Row {
     Prereleases prereleases = by_spec;
 };
 
-// Each row: does `spec` contain `version`? Checked against pypa/packaging 24.1.
+// Each row: does `spec` contain `version`? Written from PEP 440 and checked against pypa/packaging
+// 24.1, except where PEP 440 and packaging disagree (marked PEP 440: packaging compares base
+// versions in `<` and `>`, pypa/packaging#788).
 const Row kSpecifierTable[] = {
     // ==
     {"==2", "2.0", true},
@@ -92,7 +94,7 @@ const Row kSpecifierTable[] = {
     {"<2.0", "2.0.dev1", false, allow},
     {"<2.0", "2.0+local", false},
     {"<2.0", "1.9+local", true},
-    {"<2.0rc2", "2.0rc1", false},
+    {"<2.0rc2", "2.0rc1", true},  // `<` naming a pre-release admits them (packaging 22+)
     {"<2.0rc2", "2.0rc1", true, allow},
     {"<2.0rc2", "2.0rc2", false, allow},
     // > excludes post-releases and local builds of the version itself
@@ -106,9 +108,38 @@ const Row kSpecifierTable[] = {
     {">2", "2.0+local.version", false},
     {">2.0.post1", "2.0.post2", true},
     {">2.0.post1", "2.0.post1+local", false},
-    {">2.0a1", "2.0a2", false},
+    {">2.0a1", "2.0a2", true},  // `>` naming a pre-release admits them (packaging 22+)
     {">2.0a1", "2.0a2", true, allow},
     {">2.0a1", "2.0", true},
+    // exclusive ordered comparisons compare the full version (PEP 440)
+    {">1.0.dev1", "1.0.post0", true},  // not a post-release *of 1.0.dev1*
+    {">1.0.dev1", "1.0+local", true},  // not a local version *of 1.0.dev1*
+    {">1.0.dev1", "1.0", true},
+    {">1.0.dev1", "1.0.dev2", true},
+    {">1.0.dev1", "1.0.dev1+local", false},
+    {">1.0a1", "1.0a2+local", true},   // a local version of 1.0a2, not of 1.0a1
+    {">1.0a1", "1.0a1.post1", false},  // a post-release of 1.0a1
+    {">1.0a1", "1.0a1+local", false},
+    {">1.0", "1.0.post1.dev1", false},  // a dev release of a post-release of 1.0
+    {">1.0", "1.0.post1+local", false},
+    {">1.0", "1.0.1.post1", true},
+    {">1.0.post1", "1.0.post1.dev1", false},  // below 1.0.post1
+    {">1!1.0", "1.0.post1", false},
+    {">1!1.0", "1!1.0.post1", false},
+    {"<1.0.post1", "1.0.dev0", true, allow},  // a pre-release of 1.0, not of 1.0.post1
+    {"<1.0.post1", "1.0rc1", true, allow},
+    {"<1.0.post1", "1.0rc1", false},  // by default no clause names a pre-release
+    {"<1.0.post1", "1.0", true},
+    {"<1.0.post1", "1.0.post1.dev0", false, allow},  // a pre-release of 1.0.post1
+    {"<1.0.post1", "1.0.post0", true},
+    {"<1.0", "1.0rc1.post1", false, allow},  // still a pre-release of 1.0
+    {"<1.0", "0.9.post1", true},
+    {"<1.0", "1.0.post1", false},
+    {"<1.0.dev1", "1.0.dev0", true},  // `<` naming a pre-release admits them
+    {"<1.0.dev1", "0.9", true},
+    {"<1.0rc1", "1.0b2", true},
+    {"<1!1.0", "1!1.0rc1", false, allow},
+    {"<1!1.0", "1.0rc1", true, allow},
     // ~=
     {"~=2.0", "2.0", true},
     {"~=2.0", "2.1", true},
@@ -128,11 +159,12 @@ const Row kSpecifierTable[] = {
     {"~=2.5", "2.5.1+cu124", true},
     {"~=1!2.0", "1!2.5", true},
     {"~=1!2.0", "2.5", false},
-    // ===
+    // === (Version objects: compared in their normal form; raw strings: ArbitraryEquality)
     {"===1.0", "1.0", true},
     {"===1.0", "1.0.0", false},
     {"===1.0", "1.0+local", false},
     {"===2.5.1+CU124", "2.5.1+cu124", true},
+    {"===1.0a1", "1.0a1", true},  // names a pre-release
     // pre-release switches
     {">=1.0", "2.0a1", false},
     {">=1.0", "2.0a1", true, allow},
@@ -165,6 +197,83 @@ TEST(Specifier, ContainsTable) {
         SCOPED_TRACE(std::string(row.spec) + " contains " + row.version);
         EXPECT_EQ(contains(row.spec, row.version, row.prereleases), row.expected);
     }
+}
+
+TEST(Specifier, ArbitraryEqualityComparesTheTextAsPublished) {
+    const struct {
+        const char* spec;
+        const char* raw;
+        bool expected;
+    } table[] = {
+        {"===1.01", "1.01", true},  {"===1.01", "1.1", false},   {"===1.1", "1.01", false},
+        {"===1.0", "1.0.0", false}, {"===1.0A1", "1.0a1", true}, {"===1.0a1", "1.0-a1", false},
+        {"===v1.0", "v1.0", true},  {"===v1.0", "1.0", false},
+    };
+    for (const auto& row : table) {
+        SCOPED_TRACE(std::string(row.spec) + " contains " + row.raw);
+        auto version = Version::parse(row.raw);
+        EXPECT_EQ(Specifier::parse(row.spec).contains(version, row.raw, allow), row.expected);
+        EXPECT_EQ(SpecifierSet::parse(row.spec).contains(version, row.raw, allow), row.expected);
+    }
+}
+
+TEST(Specifier, EqualityComparesNormalisedVersions) {
+    const struct {
+        const char* a;
+        const char* b;
+        bool equal;
+    } table[] = {
+        {"==2.8.0", "==2.8", true},
+        {"== 2.8", "==v2.8.0.0", true},
+        {"==2.8", "==2.8.1", false},
+        {">=1.0", ">1.0", false},
+        {">=1.0.0", ">=1", true},
+        {"!=1.0.0", "!=1", true},
+        {"<2.0rc1", "<2rc1", true},
+        {"==1.0.post1", "==1.post1", true},
+        {"==1.0+local", "==1+local", true},
+        {"==1.0+local", "==1.0+other", false},
+        {"==1!2.0", "==1!2", true},
+        {"==2!2.0", "==1!2", false},
+        {"~=2.2", "~=2.2.0", false},
+        {"~=2.2", "~=2.2", true},  // ~= keeps its zeros
+        {"==2.8.*", "==2.8.0.*", false},
+        {"==2.8.*", "== 2.8.*", true},
+        {"===1.0", "===1.0.0", false},
+        {"===Foo", "===foo", true},
+        {"==0.0", "==0", true},
+        {"==10.0", "==10", true},
+        {"==1.10", "==1.1", false},
+        {"==1.0", "===1.0", false},
+    };
+    for (const auto& row : table) {
+        SCOPED_TRACE(std::string(row.a) + " vs " + row.b);
+        EXPECT_EQ(Specifier::parse(row.a) == Specifier::parse(row.b), row.equal);
+        EXPECT_EQ(SpecifierSet::parse(row.a) == SpecifierSet::parse(row.b), row.equal);
+    }
+    EXPECT_EQ(SpecifierSet::parse(">=1.0,<2.0.0"), SpecifierSet::parse("<2, >=1"));
+    EXPECT_EQ(SpecifierSet::parse("==2.8.0,==2.8").specifiers().size(), 1u);
+}
+
+TEST(Specifier, PrereleaseDetectionCountsEveryOperatorButNotEqual) {
+    const struct {
+        const char* spec;
+        bool allows;
+    } table[] = {
+        {">=2.0b1", true},          {"<=2.0b1", true},   {"==2.0b1", true},  {"~=2.0b1", true},
+        {">2.0b1", true},           {"<1.0.dev1", true}, {"===2.0b1", true}, {"!=2.0b1", false},
+        {">=2.0", false},           {"<2.0", false},     {"==2.0.*", false}, {"===foo", false},
+        {">=1.0.post1.dev1", true},
+    };
+    for (const auto& row : table) {
+        SCOPED_TRACE(row.spec);
+        EXPECT_EQ(Specifier::parse(row.spec).allows_prereleases(), row.allows);
+        EXPECT_EQ(SpecifierSet::parse(row.spec).allows_prereleases(), row.allows);
+    }
+    // A set admits pre-releases when any clause names one, through every clause.
+    EXPECT_TRUE(SpecifierSet::parse(">=1.0,<2.0.dev1").allows_prereleases());
+    EXPECT_TRUE(SpecifierSet::parse(">=1.0,<2.0.dev1").contains(Version::parse("1.5b1")));
+    EXPECT_FALSE(SpecifierSet::parse(">=1.0,!=1.5b1").allows_prereleases());
 }
 
 TEST(Specifier, ParseAndNormalForm) {

@@ -353,6 +353,12 @@ std::strong_ordering compare_local(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::strong_ordering Version::operator<=>(const Version& other) const {
+    if (auto c = compare_public(other); c != 0)
+        return c;
+    return compare_local(local_, other.local_);
+}
+
+std::strong_ordering Version::compare_public(const Version& other) const {
     if (auto c = epoch_ <=> other.epoch_; c != 0)
         return c;
 
@@ -393,8 +399,7 @@ std::strong_ordering Version::operator<=>(const Version& other) const {
         if (auto c = dev_ <=> other.dev_; c != 0)
             return c;
     }
-
-    return compare_local(local_, other.local_);
+    return std::strong_ordering::equal;
 }
 
 std::size_t Version::hash() const {

@@ -56,6 +56,9 @@ class Version {
 
     /// PEP 440 order; `1.0 == 1.0.0` (trailing zeros of the release do not count).
     std::strong_ordering operator<=>(const Version& other) const;
+    /// PEP 440 order of the public versions (local labels ignored): what ordered specifier
+    /// clauses compare. Allocates nothing, unlike `public_version() <=> other`.
+    std::strong_ordering compare_public(const Version& other) const;
     bool operator==(const Version& other) const { return (*this <=> other) == 0; }
 
     /// Consistent with operator==.
