@@ -5,6 +5,8 @@
 #include "core/pep503/name.hpp"
 #include "core/pep508/parser.hpp"
 
+#include "core/base/error.hpp"
+
 #include <algorithm>
 
 namespace airlock::pep508 {
@@ -41,6 +43,7 @@ Marker::Marker(Node root) : root_(std::make_shared<const Node>(std::move(root)))
 
 Marker Marker::parse(std::string_view text) {
     detail::Parser parser(text, "marker");
+    parser.refuse_line_breaks();
     Node root = parser.marker();
     parser.skip_space();
     if (!parser.at_end()) {
@@ -58,69 +61,85 @@ bool lowered_equal(std::string_view a, std::string_view b) {
                                               [&](char x, char y) { return lower(x) == lower(y); });
 }
 
-bool compare(std::string_view lhs, MarkerOp op, std::string_view rhs) {
+/// The variables whose values are versions: only these compare as PEP 440 versions
+/// (packaging 26's MARKERS_REQUIRING_VERSION).
+bool is_version_variable(std::string_view name) {
+    return name == "python_version" || name == "python_full_version" ||
+           name == "implementation_version" || name == "platform_release";
+}
+
+[[noreturn]] void undefined(const Node& node, std::string_view lhs, std::string_view rhs) {
+    throw Error("undefined comparison in the marker " + quote(Marker(node).to_string()) + ": " +
+                quote(to_string(node.op)) + " needs two versions, and " + quote(lhs) + " " +
+                std::string(to_string(node.op)) + " " + quote(rhs) +
+                " is not a version comparison (pip fails on it too)");
+}
+
+/// packaging 26's `_eval_op`: a PEP 440 comparison when the variable holds a version and
+/// `<op><rhs>` is a valid specifier (a left side that is no version then matches nothing);
+/// otherwise strings, where `<` and `>` are false, `<=` and `>=` mean equality, and `~=` and
+/// `===` are undefined (an error, as in packaging, never a silent `true`). Older packaging
+/// (pip 25 and before) ordered plain strings lexicographically; no real marker depends on it.
+bool compare(const Node& node, std::string_view key, std::string_view lhs, std::string_view rhs) {
+    MarkerOp op = node.op;
     switch (op) {
         case MarkerOp::in:
             return rhs.find(lhs) != std::string_view::npos;
         case MarkerOp::not_in:
             return rhs.find(lhs) == std::string_view::npos;
-        case MarkerOp::arbitrary:
-            return lowered_equal(lhs, rhs);
         default:
             break;
     }
-    // PEP 440 when `<op><rhs>` is a specifier and lhs a version (`python_version >= "3.8"` is
-    // true for 3.12, where the strings compare the other way).
-    std::string clause(to_string(op));
-    clause += rhs;
-    if (auto spec = pep440::Specifier::try_parse(clause)) {
-        if (auto version = pep440::Version::try_parse(lhs)) {
-            return spec->contains(*version, pep440::Prereleases::allow);
+    if (is_version_variable(key)) {
+        if (op == MarkerOp::arbitrary)
+            return lowered_equal(lhs, rhs);  // `===` compares the strings
+        std::string clause(to_string(op));
+        clause += rhs;
+        if (auto spec = pep440::Specifier::try_parse(clause)) {
+            auto version = pep440::Version::try_parse(lhs);
+            return version && spec->contains(*version, pep440::Prereleases::allow);
         }
     }
     switch (op) {
-        case MarkerOp::less:
-            return lhs < rhs;
+        case MarkerOp::equal:
         case MarkerOp::less_equal:
-            return lhs <= rhs;
+        case MarkerOp::greater_equal:
+            return lhs == rhs;
         case MarkerOp::not_equal:
             return lhs != rhs;
-        case MarkerOp::equal:
-            return lhs == rhs;
-        case MarkerOp::greater_equal:
-            return lhs >= rhs;
+        case MarkerOp::less:
         case MarkerOp::greater:
-            return lhs > rhs;
-        default:
-            // `~=` has no meaning for strings that are not versions.
             return false;
+        default:
+            undefined(node, lhs, rhs);
     }
 }
 
 bool evaluate_node(const Node& node, const Environment& env, std::string_view extra) {
-    switch (node.kind) {
-        case Node::Kind::all_of:
-            return std::all_of(node.children.begin(), node.children.end(),
-                               [&](const Node& child) { return evaluate_node(child, env, extra); });
-        case Node::Kind::any_of:
-            return std::any_of(node.children.begin(), node.children.end(),
-                               [&](const Node& child) { return evaluate_node(child, env, extra); });
-        case Node::Kind::compare:
-            break;
+    if (node.kind != Node::Kind::compare) {
+        // Every child is evaluated, as packaging does: an undefined comparison is an error even
+        // where the other side of an `or` already decides.
+        bool all = true, any = false;
+        for (const auto& child : node.children) {
+            bool value = evaluate_node(child, env, extra);
+            all = all && value;
+            any = any || value;
+        }
+        return node.kind == Node::Kind::all_of ? all : any;
     }
-    bool about_extra = (node.lhs.is_variable && node.lhs.value == "extra") ||
-                       (node.rhs.is_variable && node.rhs.value == "extra");
-    if (about_extra && extra.empty())
-        return false;
-
+    // The key deciding how values compare: the variable's name (`extra` with no extra given is
+    // the empty string, as in packaging: `extra != "gpu"` holds for the package itself).
+    std::string_view key = node.lhs.is_variable   ? node.lhs.value
+                           : node.rhs.is_variable ? node.rhs.value
+                                                  : std::string_view();
     auto value = [&](const Node::Operand& operand) -> std::string {
         if (!operand.is_variable)
-            return about_extra ? pep503::normalize(operand.value) : operand.value;
+            return operand.value;  // an extra's literal was normalised when parsed
         if (operand.value == "extra")
             return pep503::normalize(extra);
         return env.get(operand.value).value_or(std::string());
     };
-    return compare(value(node.lhs), node.op, value(node.rhs));
+    return compare(node, key, value(node.lhs), value(node.rhs));
 }
 
 void print_operand(std::string& out, const Node::Operand& operand) {
@@ -128,10 +147,20 @@ void print_operand(std::string& out, const Node::Operand& operand) {
         out += operand.value;
         return;
     }
-    char quote = operand.value.find('"') == std::string::npos ? '"' : '\'';
-    out += quote;
-    out += operand.value;
-    out += quote;
+    char mark = operand.value.find('"') == std::string::npos ? '"' : '\'';
+    out += mark;
+    // Escaped so that parsing the text again gives the same value.
+    for (char c : operand.value) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else
+            out += c;
+    }
+    out += mark;
 }
 
 void print(std::string& out, const Node& node, bool top) {

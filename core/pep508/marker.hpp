@@ -47,15 +47,21 @@ class Marker {
 
     /// The full PEP 508 marker grammar: `and`/`or`/parentheses, both quote styles, every
     /// comparison operator, the variable on either side, legacy dotted names (`os.name`).
+    /// Quoted strings read Python escapes as packaging does (`\\`, `\n`, `\x41`…); an invalid
+    /// escape (`\x`, a backslash before the closing quote) and line breaks are refused. A literal
+    /// compared with `extra` is PEP 503-normalised here (`"Foo_Bar"` prints as `"foo-bar"`).
     /// Throws airlock::Error with the input and a `~~~^` under the offending part.
     static Marker parse(std::string_view text);
 
     explicit Marker(Node root);
 
-    /// PEP 508 evaluation: a PEP 440 comparison when the operator and both sides make a valid
-    /// specifier and version, else Python's string comparison. `extra` and the literal it is
-    /// compared with are PEP 503-normalised (PEP 685); with no `extra` given, every comparison
-    /// involving `extra` is false.
+    /// PEP 508 evaluation as packaging 26 does it: a PEP 440 comparison when the variable holds
+    /// a version (python_version, python_full_version, implementation_version,
+    /// platform_release) and `<op><literal>` is a valid specifier; otherwise strings, where
+    /// `==`/`!=`/`in`/`not in` are as in Python, `<=`/`>=` mean equality and `<`/`>` are
+    /// false. `~=` and `===` between plain strings are undefined: airlock::Error, as packaging
+    /// raises UndefinedComparison. `extra` and the literal it is compared with are PEP
+    /// 503-normalised (PEP 685); with no `extra` given, `extra` is the empty string.
     bool evaluate(const Environment& environment, std::string_view extra = {}) const;
 
     /// Normal form: single spaces, double quotes, PEP 508 variable names, the parentheses that

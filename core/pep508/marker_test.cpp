@@ -42,7 +42,7 @@ struct Row {
 };
 
 // Each row evaluated against Linux/CPython 3.12 and Windows/CPython 3.12; checked against
-// pypa/packaging 24.1 (except the `extra` rows without an extra: see EvaluationTable).
+// pypa/packaging 24.1 and 26 (they agree on every row here).
 const Row kEvaluation[] = {
     {R"(platform_system == "Linux")", true, false},
     {R"(platform_system != "Linux")", false, true},
@@ -119,12 +119,146 @@ TEST(Marker, EvaluationTable) {
     }
 }
 
-TEST(Marker, ExtraMarkersAreFalseWithoutAnExtra) {
+TEST(Marker, WithoutAnExtraTheExtraIsEmpty) {
+    // packaging evaluates metadata markers with extra = "": `extra != "gpu"` holds for the
+    // package itself, so pip installs such a requirement without any extra.
     const Environment linux = linux_py312();
     EXPECT_FALSE(Marker::parse(R"(extra == "gpu")").evaluate(linux));
-    EXPECT_FALSE(Marker::parse(R"(extra != "gpu")").evaluate(linux));
+    EXPECT_TRUE(Marker::parse(R"(extra != "gpu")").evaluate(linux));
     EXPECT_TRUE(Marker::parse(R"(extra == "gpu" or os_name == "posix")").evaluate(linux));
     EXPECT_FALSE(Marker::parse(R"(os_name == "posix" and extra == "gpu")").evaluate(linux));
+    EXPECT_FALSE(Marker::parse(R"(extra != "gpu")").evaluate(linux, "GPU"));
+}
+
+TEST(Marker, ExtraLiteralsAreNormalisedWhenParsed) {
+    // PEP 685; packaging 22+ prints the normalised name.
+    const struct {
+        const char* input;
+        const char* normal;
+    } table[] = {
+        {R"(extra == "Foo_Bar")", R"(extra == "foo-bar")"},
+        {R"("Foo..Bar" == extra)", R"("foo-bar" == extra)"},
+        {R"(extra != 'PEP_685...norm')", R"(extra != "pep-685-norm")"},
+        {R"(os_name == "Foo_Bar")", R"(os_name == "Foo_Bar")"},  // only extras
+        {R"(os_name == "nt" and extra == "S_P__A_M")", R"(os_name == "nt" and extra == "s-p-a-m")"},
+    };
+    for (const auto& row : table) {
+        SCOPED_TRACE(row.input);
+        EXPECT_EQ(Marker::parse(row.input).to_string(), row.normal);
+    }
+    EXPECT_EQ(Marker::parse(R"(extra == "Foo_Bar")"), Marker::parse(R"(extra == "foo.bar")"));
+    const Environment linux = linux_py312();
+    EXPECT_TRUE(Marker::parse(R"(extra == "Different.punctuation..is...equal")")
+                    .evaluate(linux, "different__punctuation_is_EQUAL"));
+}
+
+TEST(Marker, ComparisonsFollowPackaging26) {
+    // Versions only for python_version, python_full_version, implementation_version and
+    // platform_release; plain strings otherwise: `<`/`>` false, `<=`/`>=` equality.
+    const Environment linux = linux_py312();
+    const struct {
+        const char* marker;
+        bool expected;
+    } table[] = {
+        {R"(python_full_version > "3.12.0")", true},
+        {R"("3.12.0" < python_full_version)", true},
+        {R"(python_full_version > "3.12.1a1")", true},  // pre-releases compare too
+        {R"(python_version > "3.12.0b1")", true},
+        {R"(python_version ~= "3.10")", true},
+        {R"(python_version == "3.12.*")", true},
+        {R"(python_version >= "abc")", false},  // no specifier: strings, `>=` is ==
+        {R"(platform_release >= "5")", false},  // "" is no version: nothing matches
+        {R"(platform_release == "")", true},
+        {R"(sys_platform < "zzz")", false},  // plain strings: `<` and `>` are false
+        {R"(sys_platform > "a")", false},
+        {R"(sys_platform <= "linux")", true},  // `<=` and `>=` are equality
+        {R"(sys_platform >= "linux")", true},
+        {R"(sys_platform >= "a")", false},
+        {R"(platform_machine <= "x86_64")", true},
+        {R"(platform_version >= "1.0")", false},  // not a version variable
+        {R"(implementation_name != "pypy")", true},
+        {R"("x86" in platform_machine)", true},
+        {R"(extra <= "")", true},
+        {R"(implementation_version === "3.12.1")", true},  // `===` on versions: the strings
+        {R"(python_version === "3.12.0")", false},
+    };
+    for (const auto& row : table) {
+        SCOPED_TRACE(row.marker);
+        EXPECT_EQ(Marker::parse(row.marker).evaluate(linux), row.expected);
+    }
+}
+
+TEST(Marker, UndefinedComparisonsAreErrors) {
+    const Environment linux = linux_py312();
+    for (const char* marker :
+         {R"(os_name ~= "posix")", R"(os_name === "posix")", R"("2.7.0" ~= os_name)",
+          R"(python_version ~= "3")", R"(platform_release ~= "abc")", R"(extra === "gpu")",
+          R"(sys_platform ~= "linux" or os_name == "posix")"}) {
+        SCOPED_TRACE(marker);
+        auto m = Marker::parse(marker);  // parsing is fine; evaluating is not
+        EXPECT_THROW(m.evaluate(linux), airlock::Error);
+    }
+    try {
+        Marker::parse(R"(os_name ~= "posix")").evaluate(linux);
+    } catch (const airlock::Error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "undefined comparison in the marker `os_name ~= \"posix\"`: `~=` needs two "
+                  "versions, and `posix` ~= `posix` is not a version comparison (pip fails on "
+                  "it too)");
+    }
+    // packaging evaluates every item, even after an `or` is decided: so does airlock.
+    EXPECT_THROW(Marker::parse(R"(os_name == "posix" or os_name ~= "x")").evaluate(linux),
+                 airlock::Error);
+}
+
+TEST(Marker, QuotedStringEscapes) {
+    // packaging reads quoted strings with ast.literal_eval.
+    const struct {
+        const char* marker;
+        const char* value;
+    } table[] = {
+        {R"(os_name == "a\\b")", "a\\b"}, {R"(os_name == "\x41\u00e9")", "A\xc3\xa9"},
+        {R"(os_name == '\'')", "'"},  // the string ends at the first `'`: see the errors
+        {R"(os_name == "\101")", "A"},    {R"(os_name == "\t")", "\t"},
+        {R"(os_name == "\d")", "\\d"},  // Python keeps an unknown escape
+    };
+    for (const auto& row : table) {
+        SCOPED_TRACE(row.marker);
+        if (std::string(row.marker) == R"(os_name == '\'')") {
+            EXPECT_THROW(Marker::parse(row.marker), airlock::Error);
+            continue;
+        }
+        auto m = Marker::parse(row.marker);
+        EXPECT_EQ(m.root().rhs.value, row.value);
+        EXPECT_EQ(Marker::parse(m.to_string()).root().rhs.value, row.value);  // round trip
+    }
+    EXPECT_EQ(parse_error(R"(os_name == "C:\")"),
+              "invalid marker: invalid quoted string: the backslash escapes the closing quote, so "
+              "the string never ends\n"
+              "  os_name == \"C:\\\"\n"
+              "             ~~~~^");
+    EXPECT_EQ(parse_error(R"(os_name == "\x")"),
+              "invalid marker: invalid quoted string: `\\x` needs 2 hexadecimal digits\n"
+              "  os_name == \"\\x\"\n"
+              "              ~^");
+    for (const char* bad :
+         {R"(os_name == "\xZZ")", R"(os_name == "\u12")", R"(os_name == "\U0011FFFF")",
+          R"(os_name == "\N{DASH}")", R"(os_name == "\ud800")"}) {
+        SCOPED_TRACE(bad);
+        EXPECT_THROW(Marker::parse(bad), airlock::Error);
+    }
+}
+
+TEST(Marker, LineBreaksAreRefused) {
+    for (const char* bad : {"os_name == \"nt\"\n", "os_name == \"nt\"\r", "os_name == \"nt\"\r\n",
+                            "os_name ==\n\"nt\""}) {
+        SCOPED_TRACE(bad);
+        EXPECT_THROW(Marker::parse(bad), airlock::Error);
+    }
+    EXPECT_EQ(parse_error("os_name == \"nt\"\n"),
+              "invalid marker: a line break (`\\n`) is not allowed in a marker\n"
+              "  os_name == \"nt\" \n"
+              "                 ^");
 }
 
 TEST(Marker, NormalForm) {

@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/source_excerpt.hpp"
+#include "core/pep503/name.hpp"
 
 namespace airlock::pep508::detail {
 
@@ -59,6 +60,16 @@ void Parser::fail(std::string_view message, std::size_t start, std::size_t end) 
         end = start;
     std::string fact = "invalid " + std::string(what_) + ": " + std::string(message);
     throw Error(source_excerpt(SourceLocation{"", 1, start + 1}, shown, fact, end - start + 1));
+}
+
+void Parser::refuse_line_breaks() const {
+    auto at = text_.find_first_of("\r\n");
+    if (at != std::string_view::npos) {
+        fail(text_[at] == '\n'
+                 ? "a line break (`\\n`) is not allowed in a " + std::string(what_)
+                 : "a carriage return (`\\r`) is not allowed in a " + std::string(what_),
+             at, at);
+    }
 }
 
 bool Parser::skip_space() {
@@ -122,6 +133,11 @@ Marker::Node Parser::marker_atom() {
     item.op = marker_op();
     skip_space();
     item.rhs = marker_operand();
+    // PEP 685: extra names compare normalised; packaging normalises the literal when parsing.
+    if (item.lhs.is_variable && item.lhs.value == "extra" && !item.rhs.is_variable)
+        item.rhs.value = pep503::normalize(item.rhs.value);
+    else if (item.rhs.is_variable && item.rhs.value == "extra" && !item.lhs.is_variable)
+        item.lhs.value = pep503::normalize(item.lhs.value);
     return item;
 }
 
@@ -129,12 +145,14 @@ Marker::Node::Operand Parser::marker_operand() {
     Marker::Node::Operand operand;
     char quote_char = peek();
     if (quote_char == '"' || quote_char == '\'') {
+        // Like packaging: the string ends at the next quote of its kind, then its escapes are
+        // read as Python's (ast.literal_eval), so a backslash cannot hide the closing quote.
         std::size_t close = text_.find(quote_char, pos_ + 1);
         if (close == std::string_view::npos) {
             fail(std::string("expected a closing ") + quote_char + " for this string", pos_,
                  text_.size());
         }
-        operand.value = std::string(text_.substr(pos_ + 1, close - pos_ - 1));
+        operand.value = unescape(pos_ + 1, close);
         pos_ = close + 1;
         return operand;
     }
@@ -158,6 +176,88 @@ Marker::Node::Operand Parser::marker_operand() {
     operand.is_variable = true;
     operand.value = std::string(name);
     return operand;
+}
+
+std::string Parser::unescape(std::size_t begin, std::size_t end) const {
+    std::string out;
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        return -1;
+    };
+    auto utf8 = [&](std::uint32_t cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    };
+    for (std::size_t i = begin; i < end; ++i) {
+        char c = text_[i];
+        if (c != '\\') {
+            out += c;
+            continue;
+        }
+        if (i + 1 >= end) {
+            fail(
+                "invalid quoted string: the backslash escapes the closing quote, so the string "
+                "never ends",
+                begin - 1, end);
+        }
+        char e = text_[++i];
+        static constexpr std::string_view simple = "\\'\"abfnrtv";
+        static constexpr std::string_view meaning = "\\'\"\a\b\f\n\r\t\v";
+        if (auto k = simple.find(e); k != std::string_view::npos) {
+            out += meaning[k];
+        } else if (e >= '0' && e <= '7') {
+            unsigned value = 0;
+            std::size_t digits = 0;
+            for (; digits < 3 && i < end && text_[i] >= '0' && text_[i] <= '7'; ++digits, ++i)
+                value = value * 8 + static_cast<unsigned>(text_[i] - '0');
+            --i;
+            utf8(value);
+        } else if (e == 'x' || e == 'u' || e == 'U') {
+            std::size_t want = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+            std::uint32_t value = 0;
+            for (std::size_t d = 0; d < want; ++d) {
+                int h = i + 1 + d < end ? hex(text_[i + 1 + d]) : -1;
+                if (h < 0) {
+                    fail("invalid quoted string: `\\" + std::string(1, e) + "` needs " +
+                             std::to_string(want) + " hexadecimal digits",
+                         i - 1, std::min(i + d, end - 1));
+                }
+                value = value * 16 + static_cast<std::uint32_t>(h);
+            }
+            if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
+                fail("invalid quoted string: `\\" + std::string(1, e) + "` names no character",
+                     i - 1, i + want);
+            i += want;
+            utf8(value);
+        } else if (e == 'N') {
+            fail(
+                "invalid quoted string: `\\N{...}` escapes are not supported; write the character "
+                "itself",
+                i - 1, i);
+        } else {
+            out += '\\';  // Python keeps an unknown escape (`\d`) as it is, with a warning
+            out += e;
+        }
+    }
+    return out;
 }
 
 MarkerOp Parser::marker_op() {

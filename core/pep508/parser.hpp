@@ -36,10 +36,17 @@ class Parser {
     /// marker_or: the whole expression, up to something that cannot continue it.
     Marker::Node marker();
 
+    /// Refuses a line break anywhere in the input (`name\n` from a careless file read): a PEP
+    /// 508 string is one line, and packaging's tokenizer would accept a trailing one silently.
+    void refuse_line_breaks() const;
+
   private:
     Marker::Node marker_and();
     Marker::Node marker_atom();
     Marker::Node::Operand marker_operand();
+    /// The value of the quoted string between offsets `begin` and `end` (the quotes excluded),
+    /// with Python's escapes read; an invalid escape fails.
+    std::string unescape(std::size_t begin, std::size_t end) const;
     MarkerOp marker_op();
 
     std::string_view text_;

@@ -81,6 +81,7 @@ pep440::SpecifierSet version_many(detail::Parser& p) {
 
 Requirement Requirement::parse(std::string_view text) {
     detail::Parser p(text, "requirement");
+    p.refuse_line_breaks();
     Requirement r;
 
     p.skip_space();
@@ -186,6 +187,11 @@ Requirement Requirement::parse(std::string_view text) {
                                "`;` or the end after the name");
     }
     return r;
+}
+
+bool Requirement::operator==(const Requirement& other) const {
+    return normalized_name() == other.normalized_name() && extras == other.extras &&
+           specifier == other.specifier && url == other.url && marker == other.marker;
 }
 
 std::string Requirement::normalized_name() const {

@@ -21,7 +21,8 @@ struct Requirement {
     std::optional<Marker> marker;     ///< after `;`
 
     /// Parses one PEP 508 requirement; whitespace may surround every part, the specifier may
-    /// be parenthesised. `#` comments are not PEP 508 and are rejected. Throws airlock::Error
+    /// be parenthesised. `#` comments are not PEP 508 and are rejected, and so are line breaks
+    /// (a trailing `\n` or `\r` too). Throws airlock::Error
     /// with the input and a `~~~^` under the offending part.
     static Requirement parse(std::string_view text);
 
@@ -35,7 +36,10 @@ struct Requirement {
     /// Normal form: `name[a,b]<2,>=1.0; python_version >= "3.8"`, `name @ url ; marker`.
     std::string to_string() const;
 
-    bool operator==(const Requirement& other) const { return to_string() == other.to_string(); }
+    /// Equal as packaging compares them: names normalised (`scikit_learn` equals
+    /// `scikit-learn`), the same extras, specifier clauses (`==2.8.0` equals `==2.8`), URL and
+    /// marker.
+    bool operator==(const Requirement& other) const;
 };
 
 }  // namespace airlock::pep508

@@ -224,6 +224,46 @@ TEST(Requirement, ErrorMessages) {
 
 // Random inputs from the grammar's own characters: every parser either succeeds or throws
 // airlock::Error (no crash, no other exception), and what it prints parses back the same.
+TEST(Requirement, LineBreaksAreRefused) {
+    // packaging's tokenizer ends at `$`, which matches before a final newline: airlock refuses
+    // the requirement instead of accepting `name\n` silently.
+    for (const char* bad : {"requests\n", "requests\r", "requests\r\n", "requests>=2\n",
+                            "requests; os_name == \"nt\"\n", "requests\n>=2"}) {
+        SCOPED_TRACE(bad);
+        EXPECT_THROW(Requirement::parse(bad), airlock::Error);
+    }
+    EXPECT_EQ(parse_error("requests\n"),
+              "invalid requirement: a line break (`\\n`) is not allowed in a requirement\n"
+              "  requests \n"
+              "          ^");
+    EXPECT_EQ(parse_error("requests\r"),
+              "invalid requirement: a carriage return (`\\r`) is not allowed in a requirement\n"
+              "  requests \n"
+              "          ^");
+}
+
+TEST(Requirement, EqualityNormalisesNames) {
+    const struct {
+        const char* a;
+        const char* b;
+        bool equal;
+    } table[] = {
+        {"scikit_learn", "scikit-learn", true},
+        {"Scikit.Learn>=1.0", "scikit-learn>=1.0.0", true},
+        {"foo[Bar_Baz]", "FOO[bar-baz]", true},
+        {"foo==2.8.0", "foo==2.8", true},
+        {"foo>=1", "foo>1", false},
+        {"foo; extra == \"A_B\"", "foo; extra == \"a-b\"", true},
+        {"foo; os_name == \"nt\"", "foo; os_name == \"posix\"", false},
+        {"foo @ https://x/foo.whl", "Foo @ https://x/foo.whl", true},
+        {"foo", "foo-bar", false},
+    };
+    for (const auto& row : table) {
+        SCOPED_TRACE(std::string(row.a) + " vs " + row.b);
+        EXPECT_EQ(Requirement::parse(row.a) == Requirement::parse(row.b), row.equal);
+    }
+}
+
 TEST(Requirement, RandomInputsParseOrThrowError) {
     const std::string alphabet = "abn0129.-_+!*~=<>() ,;[]@:/'\"#\tvrcpostdevextraos_name";
     std::mt19937 rng(508);
