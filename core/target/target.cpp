@@ -168,6 +168,14 @@ Platform parse_platform(std::string_view tag) {
 
 /// packaging's `_manylinux.platform_tags`, `_musllinux.platform_tags` + `linux_<arch>`, and
 /// `mac_platforms`, for the given platform.
+///
+/// Which packaging: the order of packaging before 26 as vendored by pip (checked against packaging
+/// 24.2 on every interpreter of testdata/). packaging 26 moves `linux_<arch>` to the
+/// front of each interpreter-abi run and names the x86_64 macOS fat binary `fat3` rather than
+/// `fat32`; airlock follows pip on the target, and the pips that install air-gapped machines
+/// today (and the ones on this machine: packaging 21.3 and 24.1) order as below. The `linux_`
+/// position changes only which of several fitting wheels is preferred; `fat32`/`fat3` wheels
+/// (32-bit PowerPC/Intel) do not exist for any CPython 3 that airlock targets.
 std::vector<std::string> platform_tags(const Platform& p, std::string_view tag) {
     std::vector<std::string> out;
     if (p.os == Os::windows) {
@@ -293,6 +301,7 @@ struct Target::Compiled {
     std::string python, platform, implementation;  // what it was computed from
     Platform parsed;
     int python_minor = 0;
+    int python_patch = 0;
     std::vector<Tag> tags;
     std::unordered_map<Tag, std::size_t> index;
 };
@@ -309,12 +318,25 @@ Target Target::make(std::string name, std::string python, std::string platform,
                     "as pylock.<target>.toml)")
             .with_hint("for example name = \"linux-py312-cu124\"");
     }
-    auto version = parse_dotted(python);
-    if (!version || version->first != 3) {
-        throw Error("invalid python version " + quote(python) + ": expected `3.N`")
+    // `3.N` or `3.N.P`: the patch release counts for markers and Requires-Python, the minor
+    // version for tags.
+    std::string_view minor_text = python;
+    std::optional<int> patch;
+    bool patch_ok = true;
+    auto first = python.find('.');
+    auto second = first == std::string::npos ? first : python.find('.', first + 1);
+    if (second != std::string::npos) {
+        minor_text = std::string_view(python).substr(0, second);
+        std::string_view patch_text = std::string_view(python).substr(second + 1);
+        patch = to_int(patch_text);
+        patch_ok = patch && (patch_text.size() == 1 || patch_text.front() != '0');
+    }
+    auto version = parse_dotted(minor_text);
+    if (!version || version->first != 3 || !patch_ok) {
+        throw Error("invalid python version " + quote(python) + ": expected `3.N` or `3.N.P`")
             .with_hint(
-                "write the minor version only, e.g. python = \"3.12\" (patch releases "
-                "of one minor version accept the same wheels)");
+                "write the version the target runs, e.g. python = \"3.12\" or \"3.12.4\" (the "
+                "patch release matters only to markers and Requires-Python)");
     }
     if (implementation != "cp") {
         throw Error("unsupported implementation " + quote(implementation) +
@@ -362,6 +384,7 @@ Target Target::make(std::string name, std::string python, std::string platform,
     compiled->platform = platform;
     compiled->implementation = implementation;
     compiled->python_minor = version->second;
+    compiled->python_patch = patch.value_or(0);
     compiled->tags =
         cpython_sys_tags(version->second, platform_tags(compiled->parsed, compiled->platform));
     compiled->index.reserve(compiled->tags.size());
@@ -395,8 +418,8 @@ pep508::Environment Target::environment() const {
     pep508::Environment env;
     env.implementation_name = "cpython";
     env.platform_python_implementation = "CPython";
-    env.python_version = python;
-    env.python_full_version = python + ".0";
+    env.python_version = python_minor();
+    env.python_full_version = python_full_version();
     env.implementation_version = env.python_full_version;
     env.platform_machine = arch();
     switch (c.parsed.os) {
@@ -417,6 +440,15 @@ pep508::Environment Target::environment() const {
             break;
     }
     return env;
+}
+
+std::string Target::python_minor() const {
+    return "3." + std::to_string(compiled().python_minor);
+}
+
+std::string Target::python_full_version() const {
+    const auto& c = compiled();
+    return "3." + std::to_string(c.python_minor) + "." + std::to_string(c.python_patch);
 }
 
 const std::vector<tags::Tag>& Target::supported_tags() const {

@@ -25,14 +25,14 @@ enum class Libc { glibc, musl, unknown /* plain linux_<arch> */, none /* Windows
 /// (supported_tags() and rank() then throw an internal Error); `name` and `cuda` may change.
 struct Target {
     std::string name;      ///< the manifest's target name ("linux-py312-cu124")
-    std::string python;    ///< "3.12" (minor version only)
+    std::string python;    ///< "3.12", or with the patch release "3.12.4"
     std::string platform;  ///< a wheel platform tag ("manylinux_2_28_x86_64")
     std::string implementation = "cp";
     std::optional<std::string> cuda;    ///< "12.4"
     std::optional<std::string> subdir;  ///< the conda subdir when given explicitly ("linux-64")
 
     /// Validates every value with an actionable error: the name (letters, digits, `.`, `_`,
-    /// `-`: it becomes part of file names), python `3.N`, a known platform tag form
+    /// `-`: it becomes part of file names), python `3.N` or `3.N.P`, a known platform tag form
     /// (manylinux_X_Y_<arch>, manylinux1/2010/2014_<arch>, musllinux_X_Y_<arch>,
     /// linux_<arch>, win_amd64, win32, win_arm64, macosx_X_Y_<arm64|x86_64>), implementation
     /// `cp` (CPython; the only one supported), cuda `N.M` (not on macOS) and subdir (a conda
@@ -43,9 +43,15 @@ struct Target {
                        std::optional<std::string> subdir = std::nullopt);
 
     /// The marker environment of a CPython `python` on `platform`. python_full_version and
-    /// implementation_version assume the `.0` patch release ("3.12.0"); platform_release and
-    /// platform_version are empty (unknown for a target).
+    /// implementation_version are the patch release given ("3.12.4"), or the `.0` one ("3.12.0")
+    /// when `python` names only the minor version; platform_release and platform_version are
+    /// empty (unknown for a target).
     pep508::Environment environment() const;
+
+    /// "3.12" for python "3.12" or "3.12.4": what tags and `python_version` use.
+    std::string python_minor() const;
+    /// "3.12.4", or "3.12.0" for python "3.12": what Requires-Python is checked against.
+    std::string python_full_version() const;
 
     /// Every tag the target accepts, most preferred first, exactly as packaging 24's
     /// `sys_tags()` orders them for this CPython on such a machine (with the plain

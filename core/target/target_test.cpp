@@ -232,6 +232,31 @@ TEST(Target, EnvironmentPerPlatformFamily) {
     }
 }
 
+TEST(Target, PatchVersion) {
+    // Markers and Requires-Python see the patch release; tags use the minor version.
+    const struct {
+        const char* python;
+        const char* minor;
+        const char* full;
+    } rows[] = {
+        {"3.9", "3.9", "3.9.0"},        {"3.9.0", "3.9", "3.9.0"},    {"3.12.4", "3.12", "3.12.4"},
+        {"3.13.10", "3.13", "3.13.10"}, {"3.10.0", "3.10", "3.10.0"},
+    };
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.python);
+        auto t = Target::make("t", row.python, "manylinux_2_28_x86_64");
+        EXPECT_EQ(t.python, row.python);
+        EXPECT_EQ(t.python_minor(), row.minor);
+        EXPECT_EQ(t.python_full_version(), row.full);
+        auto env = t.environment();
+        EXPECT_EQ(env.python_version, row.minor);
+        EXPECT_EQ(env.python_full_version, row.full);
+        EXPECT_EQ(env.implementation_version, row.full);
+        auto same_minor = Target::make("t", row.minor, "manylinux_2_28_x86_64");
+        EXPECT_EQ(t.supported_tags(), same_minor.supported_tags());
+    }
+}
+
 TEST(Target, Accessors) {
     struct Row {
         const char* platform;
@@ -277,10 +302,42 @@ TEST(Target, InvalidValuesGiveActionableErrors) {
         const char* message;
     };
     const Row rows[] = {
-        {"t", "3.12.1", "win_amd64", "cp", {}, "invalid python version `3.12.1`: expected `3.N`"},
-        {"t", "312", "win_amd64", "cp", {}, "invalid python version `312`: expected `3.N`"},
-        {"t", "2.7", "win_amd64", "cp", {}, "invalid python version `2.7`: expected `3.N`"},
-        {"t", "3.012", "win_amd64", "cp", {}, "invalid python version `3.012`: expected `3.N`"},
+        {"t",
+         "3.12.01",
+         "win_amd64",
+         "cp",
+         {},
+         "invalid python version `3.12.01`: expected `3.N` or `3.N.P`"},
+        {"t",
+         "3.12.1.2",
+         "win_amd64",
+         "cp",
+         {},
+         "invalid python version `3.12.1.2`: expected `3.N` or `3.N.P`"},
+        {"t",
+         "3.12.",
+         "win_amd64",
+         "cp",
+         {},
+         "invalid python version `3.12.`: expected `3.N` or `3.N.P`"},
+        {"t",
+         "312",
+         "win_amd64",
+         "cp",
+         {},
+         "invalid python version `312`: expected `3.N` or `3.N.P`"},
+        {"t",
+         "2.7",
+         "win_amd64",
+         "cp",
+         {},
+         "invalid python version `2.7`: expected `3.N` or `3.N.P`"},
+        {"t",
+         "3.012",
+         "win_amd64",
+         "cp",
+         {},
+         "invalid python version `3.012`: expected `3.N` or `3.N.P`"},
         {"t",
          "3.12",
          "win_amd64",
