@@ -30,7 +30,9 @@ struct BuildArgs {
 pack::PackTarget pack_target(const manifest::TargetSpec& spec, const lock::TargetLock& lock) {
     pack::PackTarget target;
     target.name = spec.name;
-    target.python = spec.python;
+    // The minor version ("3.12" for "3.12.4"): the installer picks an interpreter by it; the
+    // lock's requires_python ("==3.12.4") keeps the patch release.
+    target.python = spec.python.substr(0, spec.python.find('.', spec.python.find('.') + 1));
     target.platform = spec.platform;
     target.cuda = spec.cuda;
     target.requires_python = lock.requires_python;

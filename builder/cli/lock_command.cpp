@@ -10,6 +10,7 @@
 #include "core/base/error.hpp"
 #include "core/base/human_size.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -26,9 +27,24 @@ struct LockArgs {
     std::string output;
     std::string cache_dir;
     std::vector<std::string> targets;
+    std::string explain;
     bool offline = false;
     bool prefer_cache = false;
 };
+
+/// `--explain PACKAGE`: one block per resolved target, in manifest order.
+void print_explanations(const manifest::Manifest& manifest, const LockArgs& args,
+                        const std::vector<resolve::TargetReport>& reports) {
+    std::size_t k = 0;
+    for (const auto& t : manifest.targets) {
+        if (!args.targets.empty() &&
+            std::find(args.targets.begin(), args.targets.end(), t.name) == args.targets.end())
+            continue;
+        if (k < reports.size() && !reports[k].explanation.empty())
+            std::cout << t.name << ": " << reports[k].explanation;
+        ++k;
+    }
+}
 
 void run_lock(const LockArgs& args) {
     auto manifest = manifest::load_manifest(args.manifest);
@@ -40,9 +56,17 @@ void run_lock(const LockArgs& args) {
     else if (args.prefer_cache)
         options.cache_mode = net::CacheMode::prefer_cache;
 
+    options.explain = args.explain;
+
     std::vector<resolve::TargetReport> reports;
-    auto locks = within("locking " + quote(args.manifest),
-                        [&] { return resolve::resolve_manifest(manifest, options, &reports); });
+    std::vector<lock::TargetLock> locks;
+    try {
+        locks = within("locking " + quote(args.manifest),
+                       [&] { return resolve::resolve_manifest(manifest, options, &reports); });
+    } catch (const Error&) {
+        print_explanations(manifest, args, reports);
+        throw;
+    }
 
     std::filesystem::path dir(args.output);
     std::error_code ec;
@@ -69,6 +93,7 @@ void run_lock(const LockArgs& args) {
                   << (all_sizes ? "" : "at least ") << human_size(total) << " -> "
                   << lock::pylock_path(dir, lock.target).string() << "\n";
     }
+    print_explanations(manifest, args, reports);
 }
 
 }  // namespace
@@ -84,6 +109,11 @@ void add_lock_command(CLI::App& app) {
     cmd->add_option("--cache-dir", args->cache_dir,
                     "HTTP cache for index pages and metadata (default: ~/.cache/airlock)");
     cmd->add_option("--target", args->targets, "only this target (repeatable)");
+    cmd->add_option("--explain", args->explain,
+                    "say why each version of PACKAGE was or was not chosen, per target (yanked, "
+                    "pre-release policy, no wheel for the tags, requires-python, a requirement, "
+                    "a conflict)")
+        ->type_name("PACKAGE");
     auto* offline = cmd->add_flag("--offline", args->offline,
                                   "use only cached index pages and metadata; never connect");
     cmd->add_flag("--prefer-cache", args->prefer_cache,

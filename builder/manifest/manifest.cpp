@@ -590,7 +590,7 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
                "[...] (packages from [[index]]es) or [conda] specs = [...] (from channels)");
     }
     const auto& python_table = r.table_value(*python, "python");
-    r.check_keys(python_table, "[python]", {"requirements"});
+    r.check_keys(python_table, "[python]", {"requirements", "prereleases"});
     auto requirements =
         r.required(python_table, "requirements", "[python]", "requirements = [\"requests>=2\"]");
     manifest.python.requirements = r.string_array(*requirements, "requirements");
@@ -601,6 +601,19 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
     }
     for (auto&& element : *requirements->as_array()) {
         manifest.python.where.push_back(r.location(element.source()));
+    }
+    if (auto prereleases = python_table.get("prereleases")) {
+        auto text = r.string_value(*prereleases, "prereleases",
+                                   "prereleases = \"if-necessary-or-explicit\"");
+        auto mode = parse_prerelease_mode(text);
+        if (!mode) {
+            r.fail(prereleases->source(),
+                   quote(text) +
+                       " is not a pre-release mode; use \"disallow\", \"allow\", "
+                       "\"if-necessary\", \"explicit\" or \"if-necessary-or-explicit\" (the "
+                       "default)");
+        }
+        manifest.python.prereleases = *mode;
     }
     if (manifest.indexes.empty()) {
         r.fail(python->source(),

@@ -5,12 +5,13 @@
 /// [bundle]   name, version
 /// [[target]] name, python, platform, implementation?, cuda?, subdir?
 /// [[index]]  name, url, mirrors?, packages?      # `${VAR}` expands in url and mirrors
-/// [python]   requirements = [...]
+/// [python]   requirements = [...], prereleases? = "if-necessary-or-explicit"
 /// [conda]    channels, specs, channel_alias?, custom_channels?, mirrors?, channel_priority?
 /// ```
 /// A manifest has [python], [conda] or both.
 /// Every problem is reported as `file:line:col`, the line and a caret, and says what to do.
 
+#include "builder/manifest/prerelease_mode.hpp"
 #include "core/base/source_excerpt.hpp"
 
 #include <filesystem>
@@ -49,6 +50,8 @@ struct IndexSpec {
 struct PythonSpec {
     std::vector<std::string> requirements;  ///< PEP 508 strings as written
     std::vector<SourceLocation> where;      ///< one per requirement
+    /// When pre-releases may be chosen (uv's modes and default).
+    PrereleaseMode prereleases = PrereleaseMode::if_necessary_or_explicit;
 };
 
 enum class ChannelPriority { strict, flexible };

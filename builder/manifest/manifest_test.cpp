@@ -289,6 +289,40 @@ TEST(Manifest, CondaErrors) {
               std::string::npos);
 }
 
+TEST(Manifest, Prereleases) {
+    auto m = parse_manifest(valid, "m.toml", test_env);
+    EXPECT_EQ(m.python.prereleases, PrereleaseMode::if_necessary_or_explicit);
+    const struct {
+        const char* text;
+        PrereleaseMode mode;
+    } rows[] = {
+        {"disallow", PrereleaseMode::disallow},
+        {"allow", PrereleaseMode::allow},
+        {"if-necessary", PrereleaseMode::if_necessary},
+        {"explicit", PrereleaseMode::explicit_only},
+        {"if-necessary-or-explicit", PrereleaseMode::if_necessary_or_explicit},
+    };
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.text);
+        auto text = with(valid, "[python]\n",
+                         "[python]\nprereleases = \"" + std::string(row.text) + "\"\n");
+        EXPECT_EQ(parse_manifest(text, "m.toml", test_env).python.prereleases, row.mode);
+        EXPECT_EQ(to_string(row.mode), row.text);
+    }
+    EXPECT_EQ(error_of(with(valid, "[python]\n", "[python]\nprereleases = \"sometimes\"\n")),
+              "m.toml:28:15: `sometimes` is not a pre-release mode; use \"disallow\", \"allow\", "
+              "\"if-necessary\", \"explicit\" or \"if-necessary-or-explicit\" (the default)\n"
+              "  prereleases = \"sometimes\"\n"
+              "                ~~~~~~~~~~^");
+}
+
+TEST(Manifest, PatchVersionTargets) {
+    auto m = parse_manifest(with(valid, "python = \"3.12\"\nplatform = \"win_amd64\"",
+                                 "python = \"3.12.4\"\nplatform = \"win_amd64\""),
+                            "m.toml", test_env);
+    EXPECT_EQ(m.targets[1].python, "3.12.4");
+}
+
 TEST(Manifest, MissingSectionsAndFile) {
     EXPECT_NE(error_of("[bundle]\nname=\"a\"\nversion=\"1\"\n").find("has no [[target]]"),
               std::string::npos);

@@ -104,7 +104,8 @@ std::string no_versions(const std::vector<PackageInfo>& packages, const Term& te
             std::string why = c.reason.empty() ? "cannot be used" : c.reason;
             if (c.availability == Availability::yanked)
                 why = "was yanked" + (c.reason.empty() ? "" : ": " + c.reason) +
-                      ", pin it with `==" + c.version + "` to use it anyway";
+                      "; only an exact pin in the manifest's own requirements (`==" + c.version +
+                      "`) selects it";
             reasons.push_back(pkg.name + " " + c.version + " " + why);
         }
     }
@@ -401,7 +402,7 @@ std::string hint_for(const std::vector<Incompatibility>& all, std::size_t failur
                      const std::vector<PackageInfo>& packages) {
     std::vector<std::size_t> stack{failure};
     std::vector<bool> seen(all.size(), false);
-    std::string missing, unusable, yanked, fixed;
+    std::string missing, unusable, yanked, fixed, advice;
     while (!stack.empty()) {
         auto id = stack.back();
         stack.pop_back();
@@ -432,6 +433,8 @@ std::string hint_for(const std::vector<Incompatibility>& all, std::size_t failur
                     yanked = pkg.name + "==" + pkg.candidates[i].version;
                 if (a == Availability::unavailable && unusable.empty())
                     unusable = pkg.name;
+                if (a == Availability::unavailable && advice.empty())
+                    advice = pkg.candidates[i].hint;
             }
         }
     }
@@ -442,8 +445,11 @@ std::string hint_for(const std::vector<Incompatibility>& all, std::size_t failur
     if (!missing.empty())
         return missing;
     if (!yanked.empty())
-        return "a yanked release is used only when pinned exactly: require " + quote(yanked) +
-               " if you really need it";
+        return "a yanked release is used only when the manifest's requirements pin it exactly: "
+               "require " +
+               quote(yanked) + " if you really need it";
+    if (!advice.empty())
+        return advice;
     if (!unusable.empty())
         return "find or build a wheel of " + quote(unusable) +
                " for this target and add it to an index, or require versions that do not need "

@@ -15,8 +15,9 @@ using PackageId = std::string;
 
 enum class Availability {
     ok,           ///< may be selected
-    yanked,       ///< may be selected only when some requirement pins it exactly (`==`)
-    unavailable,  ///< never selected; `reason` says why (no wheel for the target, requires-python…)
+    yanked,       ///< may be selected only when a root requirement (the user's own) pins it exactly
+    unavailable,  ///< never selected; `reason` says why (no wheel for the target, requires-python,
+                  ///< a pre-release the policy excludes…)
 };
 
 struct Candidate {
@@ -24,6 +25,7 @@ struct Candidate {
     std::size_t order = 0;  ///< rank in ascending version order (ranges in explanations)
     Availability availability = Availability::ok;
     std::string reason;  ///< for yanked / unavailable candidates
+    std::string hint;    ///< for unavailable ones: what the user can do (empty: a generic hint)
 };
 
 enum class DependencyKind {
@@ -51,7 +53,8 @@ class Provider {
     /// `constraint`.
     virtual std::vector<bool> matches(const PackageId& package, const std::string& constraint) = 0;
 
-    /// Whether `constraint` pins one exact version (`==1.2`), which allows a yanked candidate.
+    /// Whether `constraint` pins one exact version (`==1.2`): in a root requirement, that allows
+    /// a yanked candidate (a pin arriving through a dependency does not).
     virtual bool pins_exactly(const std::string& constraint) {
         (void)constraint;
         return false;

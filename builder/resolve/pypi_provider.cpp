@@ -37,8 +37,10 @@ std::vector<Dependency> dependencies_of(const pep508::Requirement& requirement) 
     return out;
 }
 
-PypiProvider::PypiProvider(const target::Target& target, index::IndexClient& index)
+PypiProvider::PypiProvider(const target::Target& target, index::IndexClient& index,
+                           PrereleasePolicy prereleases)
     : target_(target),
+      prereleases_(std::move(prereleases)),
       environment_(target.environment()),
       python_version_(pep440::Version::parse(environment_.python_full_version)),
       index_(index) {}
@@ -57,9 +59,9 @@ PypiProvider::Project& PypiProvider::project(const std::string& name) {
     return it->second;
 }
 
-std::string PypiProvider::unavailable_reason(const std::vector<const index::DistFile*>& files,
-                                             const pep440::Version& version, bool any_sdist) {
-    (void)version;
+std::string PypiProvider::unavailable_reason(const std::string& name,
+                                             const std::vector<const index::DistFile*>& files,
+                                             bool any_sdist, std::string& hint) {
     if (files.empty() && any_sdist)
         return "has only a source distribution, and airlock installs wheels only";
     if (files.empty())
@@ -82,13 +84,14 @@ std::string PypiProvider::unavailable_reason(const std::vector<const index::Dist
         }
     }
     std::string who = target_.platform + " / " + target_.implementation + [&] {
-        std::string s = target_.python;
+        std::string s = target_.python_minor();
         s.erase(std::remove(s.begin(), s.end(), '.'), s.end());
         return s;
     }();
-    if (tags.empty() && !python_needs.empty())
-        return "requires Python " + python_needs.front() + " (the target has Python " +
-               target_.python + ")";
+    if (tags.empty() && !python_needs.empty()) {
+        hint = requires_python_hint(name, python_needs.front(), python_version_);
+        return requires_python_reason(python_needs.front(), python_version_);
+    }
     std::string out = "has no wheel for " + who + " (only ";
     for (std::size_t i = 0; i < tags.size(); ++i)
         out += (i ? ", " : "") + tags[i];
@@ -111,23 +114,38 @@ PypiProvider::Project PypiProvider::build(const std::string& name) {
         struct Group {
             std::vector<const index::DistFile*> wheels;
             bool sdist = false;
+            std::string raw;  ///< the version as the first file spells it
         };
         std::map<pep440::Version, Group> groups;
         for (const auto& file : project.page->files) {
             if (auto w = wheel::WheelFilename::try_parse(file.filename)) {
                 if (w->normalized_name != name)
                     continue;
-                if (auto v = pep440::Version::try_parse(w->version))
-                    groups[*v].wheels.push_back(&file);
+                if (auto v = pep440::Version::try_parse(w->version)) {
+                    auto& g = groups[*v];
+                    g.wheels.push_back(&file);
+                    if (g.raw.empty())
+                        g.raw = w->version;
+                }
             } else if (auto s = wheel::try_parse_sdist(file.filename)) {
-                if (auto v = pep440::Version::try_parse(s->version))
-                    groups[*v].sdist = true;
+                if (auto v = pep440::Version::try_parse(s->version)) {
+                    auto& g = groups[*v];
+                    g.sdist = true;
+                    if (g.raw.empty())
+                        g.raw = s->version;
+                }
             }
         }
+        // "if-necessary": every published version (any file) is a pre-release.
+        bool only_prereleases = std::all_of(groups.begin(), groups.end(), [](const auto& group) {
+            return group.first.is_prerelease();
+        });
+        bool prereleases_ok = prereleases_.allows(name, only_prereleases);
         for (auto& [version, group] : groups) {
             Choice c;
             c.version = version;
             c.text = version.to_string();
+            c.raw = group.raw;
             // Best wheel: the target's most preferred tag, then the highest build number.
             using Key = std::tuple<std::size_t, std::uint64_t>;
             std::optional<Key> best_key, yanked_key;
@@ -160,7 +178,13 @@ PypiProvider::Project PypiProvider::build(const std::string& name) {
                 c.reason = yanked->yanked->empty() ? "no reason given" : *yanked->yanked;
             } else {
                 c.availability = Availability::unavailable;
-                c.reason = unavailable_reason(group.wheels, version, group.sdist);
+                c.reason = unavailable_reason(name, group.wheels, group.sdist, c.hint);
+            }
+            if (version.is_prerelease() && !prereleases_ok &&
+                c.availability != Availability::unavailable) {
+                c.availability = Availability::unavailable;
+                c.reason = prereleases_.reason(name);
+                c.hint = prereleases_.hint(name, c.text);
             }
             project.choices.push_back(std::move(c));
         }
@@ -182,12 +206,14 @@ PypiProvider::Project PypiProvider::build(const std::string& name) {
                              return a.version > b.version;
                          });
     }
-    for (const auto& c : project.choices)
+    for (const auto& c : project.choices) {
         project.versions.push_back(c.version);
+        project.raw.push_back(c.raw.empty() ? c.text : c.raw);
+    }
     auto ranks = ascending_ranks(project.versions);
     for (std::size_t i = 0; i < project.choices.size(); ++i) {
         const auto& c = project.choices[i];
-        project.candidates.push_back(Candidate{c.text, ranks[i], c.availability, c.reason});
+        project.candidates.push_back(Candidate{c.text, ranks[i], c.availability, c.reason, c.hint});
     }
     return project;
 }
@@ -205,7 +231,7 @@ std::vector<bool> PypiProvider::matches(const PackageId& package, const std::str
             out.push_back(spec.contains(v, pep440::Prereleases::allow));
         return out;
     }
-    return match_pep440(p.versions, spec);
+    return match_pep440(p.versions, p.raw, spec);
 }
 
 bool PypiProvider::pins_exactly(const std::string& constraint) {
@@ -274,8 +300,7 @@ void PypiProvider::prefetch(const std::vector<PackageId>& packages) {
             try {
                 auto& p = project(name);
                 for (std::size_t i = 0; i < p.choices.size(); ++i) {
-                    if (p.choices[i].availability == Availability::ok &&
-                        !p.choices[i].version.is_prerelease()) {
+                    if (p.choices[i].availability == Availability::ok) {
                         preferred.emplace_back(name, i);
                         files.push_back(*p.choices[i].wheel);
                         break;

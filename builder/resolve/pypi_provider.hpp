@@ -1,12 +1,14 @@
 #pragma once
 /// The PyPI side of the resolver: candidates from simple-repository pages (the right index per
-/// package), filtered to wheels the TARGET accepts (tags, requires-python, yanked), preferring
-/// `+cuXYZ` builds that match the target's CUDA; dependencies from core metadata with markers
-/// evaluated against the target's environment — never the host's. Wheel-only: airlock does not
-/// build sdists. Requires-Python of metadata is a dependency on the virtual package `python`.
+/// package), filtered to wheels the TARGET accepts (tags, requires-python with its upper bounds,
+/// yanked, the pre-release policy), preferring `+cuXYZ` builds that match the target's CUDA;
+/// dependencies from core metadata with markers evaluated against the target's environment — never
+/// the host's. Wheel-only: airlock does not build sdists. Requires-Python of metadata is a
+/// dependency on the virtual package `python`.
 
 #include "builder/index/index_client.hpp"
 #include "builder/index/project_page.hpp"
+#include "builder/resolve/prerelease_policy.hpp"
 #include "builder/resolve/provider.hpp"
 #include "core/pep440/specifier.hpp"
 #include "core/pep440/version.hpp"
@@ -29,7 +31,8 @@ std::vector<Dependency> dependencies_of(const pep508::Requirement& requirement);
 
 class PypiProvider : public Provider {
   public:
-    PypiProvider(const target::Target& target, index::IndexClient& index);
+    PypiProvider(const target::Target& target, index::IndexClient& index,
+                 PrereleasePolicy prereleases = {});
 
     std::vector<Candidate> candidates(const PackageId& package) override;
     std::vector<bool> matches(const PackageId& package, const std::string& constraint) override;
@@ -50,24 +53,30 @@ class PypiProvider : public Provider {
     struct Choice {
         pep440::Version version;
         std::string text;
+        std::string raw;                         ///< as published (first file), for `===`
         const index::DistFile* wheel = nullptr;  ///< best for the target; null when unavailable
         Availability availability = Availability::ok;
         std::string reason;
+        std::string hint;
     };
     struct Project {
         const index::ProjectPage* page = nullptr;
         std::vector<Choice> choices;  ///< most preferred first
         std::vector<pep440::Version> versions;
+        std::vector<std::string> raw;
         std::vector<Candidate> candidates;
     };
 
     Project& project(const std::string& name);
     Project build(const std::string& name);
     const pep440::SpecifierSet& specifier(const std::string& text);
-    std::string unavailable_reason(const std::vector<const index::DistFile*>& files,
-                                   const pep440::Version& version, bool any_sdist);
+    /// Why no wheel of a version fits the target; `hint` gets what to do when that is known.
+    std::string unavailable_reason(const std::string& name,
+                                   const std::vector<const index::DistFile*>& files, bool any_sdist,
+                                   std::string& hint);
 
     target::Target target_;
+    PrereleasePolicy prereleases_;
     pep508::Environment environment_;
     pep440::Version python_version_;
     index::IndexClient& index_;

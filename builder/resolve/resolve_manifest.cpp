@@ -1,7 +1,10 @@
 #include "builder/resolve/resolve_manifest.hpp"
 
+#include "builder/resolve/explain_package.hpp"
+#include "builder/resolve/prerelease_policy.hpp"
 #include "builder/resolve/pypi_provider.hpp"
 #include "core/base/error.hpp"
+#include "core/pep503/name.hpp"
 #include "core/pep508/requirement.hpp"
 
 #include <algorithm>
@@ -39,10 +42,12 @@ target::Target make_target(const manifest::TargetSpec& spec, const manifest::Man
 }
 
 lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target::Target& target,
-                                index::IndexClient& index, TargetReport* report) {
+                                index::IndexClient& index, TargetReport* report,
+                                const std::string& explain) {
     auto started = std::chrono::steady_clock::now();
     auto env = target.environment();
     std::vector<Dependency> roots;
+    std::vector<pep508::Requirement> applicable;
     for (std::size_t i = 0; i < manifest.python.requirements.size(); ++i) {
         const auto& text = manifest.python.requirements[i];
         auto at = i < manifest.python.where.size() ? manifest.python.where[i] : SourceLocation{};
@@ -52,19 +57,35 @@ lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target
             throw Error("the requirement " + quote(text) + where(at) +
                         " is a direct URL reference, which airlock cannot lock")
                 .with_hint("publish the wheel on an [[index]] and require it by name and version");
-        if (!requirement.applies_to(env))
+        if (!within("evaluating the marker of " + quote(text) + where(at),
+                    [&] { return requirement.applies_to(env); }))
             continue;  // its marker excludes this target
         for (auto& d : dependencies_of(requirement))
             roots.push_back(std::move(d));
+        applicable.push_back(std::move(requirement));
     }
 
-    PypiProvider provider(target, index);
+    PypiProvider provider(target, index,
+                          PrereleasePolicy::make(manifest.python.prereleases, applicable));
     SolveStats stats;
-    auto selections = solve(provider, roots, &stats);
+    std::vector<Selection> selections;
+    try {
+        selections = solve(provider, roots, &stats);
+    } catch (const Error&) {
+        if (report && !explain.empty())
+            report->explanation =
+                explain_package(provider, roots, {}, pep503::normalize(explain), false);
+        throw;
+    }
+    if (report && !explain.empty())
+        report->explanation =
+            explain_package(provider, roots, selections, pep503::normalize(explain), true);
 
     lock::TargetLock lock;
     lock.target = target.name;
-    lock.requires_python = "==" + target.python + ".*";
+    // A target given with its patch release was checked against exactly that release.
+    lock.requires_python =
+        target.python == target.python_minor() ? "==" + target.python + ".*" : "==" + target.python;
     lock.environments = environments_of(env);
     for (const auto& s : selections) {
         if (s.package == python_package || s.package.find('[') != std::string::npos)
@@ -150,7 +171,10 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
             const auto& spec = *chosen[i];
             out[i] = within("resolving target " + quote(spec.name) + " (Python " + spec.python +
                                 ", " + spec.platform + ")",
-                            [&] { return resolve_target(manifest, targets[i], index, &local[i]); });
+                            [&] {
+                                return resolve_target(manifest, targets[i], index, &local[i],
+                                                      options.explain);
+                            });
         } catch (...) {
             errors[i] = std::current_exception();
         }
@@ -164,11 +188,11 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
         for (auto& t : threads)
             t.join();
     }
+    if (reports)
+        reports->insert(reports->end(), local.begin(), local.end());
     for (auto& e : errors)
         if (e)
             std::rethrow_exception(e);
-    if (reports)
-        reports->insert(reports->end(), local.begin(), local.end());
     return out;
 }
 

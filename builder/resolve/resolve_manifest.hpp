@@ -18,22 +18,29 @@ struct ResolveOptions {
     std::filesystem::path cache_dir;   ///< empty: net::default_cache_dir()
     std::vector<std::string> targets;  ///< names to resolve; empty: every [[target]]
     net::CacheMode cache_mode = net::CacheMode::revalidate;
+    std::string explain;  ///< a package to explain (`lock --explain`); empty: none
 };
 
 struct TargetReport {
     SolveStats stats;
     double seconds = 0;
+    /// With ResolveOptions::explain: why each version of that package was or was not chosen
+    /// (filled when the resolution fails too).
+    std::string explanation;
 };
 
 /// The Target of a manifest entry (validated; errors point at the [[target]]).
 target::Target make_target(const manifest::TargetSpec& spec, const manifest::Manifest& manifest);
 
 /// Resolves `[python] requirements` for one target. Throws Error explaining any conflict.
+/// `explain`: a package name whose versions the report explains (see explain_package.hpp).
 lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target::Target& target,
-                                index::IndexClient& index, TargetReport* report = nullptr);
+                                index::IndexClient& index, TargetReport* report = nullptr,
+                                const std::string& explain = {});
 
 /// Every selected target, in manifest order; one IndexClient (pages fetched once) for all.
-/// Throws Error naming the target that failed, or an unknown name in options.targets.
+/// Throws Error naming the target that failed, or an unknown name in options.targets; `reports`
+/// is filled before that error is thrown (so explanations survive a failed resolution).
 std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifest,
                                                const ResolveOptions& options,
                                                std::vector<TargetReport>* reports = nullptr);

@@ -22,7 +22,7 @@ struct Assignment {
 
 struct PackageState {
     PackageInfo info;
-    VersionSet yank_ok;  ///< yanked candidates some requirement pins exactly
+    VersionSet yank_ok;  ///< yanked candidates a root requirement pins exactly
     std::vector<std::size_t> incompatibilities;
     std::vector<std::size_t> assignments;   ///< indices into the partial solution, in order
     std::optional<VersionSet> accumulated;  ///< intersection of the assignments' terms
@@ -118,8 +118,6 @@ class Solver {
         for (std::size_t i = 0; i < bits.size() && i < s.info.candidates.size(); ++i)
             if (bits[i])
                 set.set(i);
-        if (provider_.pins_exactly(constraint))
-            s.yank_ok = s.yank_ok | set;
         bool known = false;
         for (auto& [labelled, text] : s.info.labels)
             known = known || labelled == set;
@@ -405,6 +403,9 @@ class Solver {
                 continue;
             std::size_t q = intern(d.package);
             VersionSet wanted = matching(q, d.constraint);
+            // PEP 592: the user's own exact pin selects a yanked release; a dependency's does not.
+            if (best == 0 && provider_.pins_exactly(d.constraint))
+                packages_[q].yank_ok = packages_[q].yank_ok | wanted;
             Incompatibility dep;
             bool constraint = d.kind == DependencyKind::constrains;
             dep.cause = constraint ? Cause::constraint : Cause::dependency;

@@ -1,14 +1,18 @@
 // Resolver scenarios as data (tests/scenarios/*.toml), run against an in-memory PEP 440
-// provider. Each file: `requirements`, `[packages.<name>]` mapping versions to dependencies
-// (a list, or a table with `requires`, `extras`, `yanked`, `unavailable`), and `[expect]` with
-// either `resolution = { name = "version" }` or `error = ["fragment", ...]`.
+// provider that applies the PyPI provider's rules (pre-release policy, Requires-Python, yanked,
+// markers) through the same functions. See tests/scenarios/README.md for the format.
 
+#include "builder/resolve/explain_package.hpp"
 #include "builder/resolve/pep440_matching.hpp"
+#include "builder/resolve/prerelease_policy.hpp"
+#include "builder/resolve/pypi_provider.hpp"
 #include "builder/resolve/resolver.hpp"
 
 #include "core/base/error.hpp"
 #include "core/pep440/specifier.hpp"
 #include "core/pep440/version.hpp"
+#include "core/pep508/requirement.hpp"
+#include "core/target/target.hpp"
 
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
@@ -18,52 +22,61 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 
 namespace airlock::resolve {
 namespace {
 
 struct Release {
     pep440::Version version;
-    std::string text;
+    std::string text;  ///< as written in the file (for `===`)
     std::vector<std::string> requires_;
     std::map<std::string, std::vector<std::string>> extras;
+    std::string requires_python;
     Availability availability = Availability::ok;
     std::string reason;
+    std::string hint;
 };
 
-struct Parsed {
-    std::string name;
-    std::string extra;
-    std::string spec;
-};
-
-/// `name[extra] spec` (the scenario files use no markers).
-Parsed split(const std::string& requirement) {
-    Parsed p;
-    std::size_t i = 0;
-    while (i < requirement.size() &&
-           (std::isalnum(static_cast<unsigned char>(requirement[i])) || requirement[i] == '-' ||
-            requirement[i] == '_' || requirement[i] == '.'))
-        ++i;
-    p.name = requirement.substr(0, i);
-    if (i < requirement.size() && requirement[i] == '[') {
-        auto close = requirement.find(']', i);
-        p.extra = requirement.substr(i + 1, close - i - 1);
-        i = close + 1;
-    }
-    p.spec = requirement.substr(i);
-    p.spec.erase(std::remove(p.spec.begin(), p.spec.end(), ' '), p.spec.end());
-    return p;
+std::string base_name(const std::string& id) {
+    return id.substr(0, id.find('['));
 }
 
 class MemoryProvider : public Provider {
   public:
     std::map<std::string, std::vector<Release>> packages;  // newest first
+    std::optional<target::Target> target;
+    PrereleasePolicy policy;
+
+    /// The PyPI provider's filters: Requires-Python against the target's full version, then the
+    /// pre-release policy ("if-necessary" looks at every published version).
+    void apply_rules() {
+        auto python = pep440::Version::parse(target->python_full_version());
+        for (auto& [name, list] : packages) {
+            bool only_prereleases = std::all_of(list.begin(), list.end(), [](const Release& r) {
+                return r.version.is_prerelease();
+            });
+            for (auto& r : list) {
+                if (!r.requires_python.empty() &&
+                    !pep440::SpecifierSet::parse(r.requires_python)
+                         .contains(python, pep440::Prereleases::allow)) {
+                    r.availability = Availability::unavailable;
+                    r.reason = requires_python_reason(r.requires_python, python);
+                    r.hint = requires_python_hint(name, r.requires_python, python);
+                }
+                if (r.version.is_prerelease() && !policy.allows(name, only_prereleases) &&
+                    r.availability != Availability::unavailable) {
+                    r.availability = Availability::unavailable;
+                    r.reason = policy.reason(name);
+                    r.hint = policy.hint(name, r.version.to_string());
+                }
+            }
+        }
+    }
 
     std::vector<Candidate> candidates(const PackageId& id) override {
-        auto base = split(id).name;
         std::vector<Candidate> out;
-        auto it = packages.find(base);
+        auto it = packages.find(base_name(id));
         if (it == packages.end())
             return out;
         std::vector<pep440::Version> versions;
@@ -72,35 +85,41 @@ class MemoryProvider : public Provider {
         auto ranks = ascending_ranks(versions);
         for (std::size_t i = 0; i < it->second.size(); ++i) {
             auto& r = it->second[i];
-            out.push_back(Candidate{r.text, ranks[i], r.availability, r.reason});
+            out.push_back(Candidate{r.text, ranks[i], r.availability, r.reason, r.hint});
         }
         return out;
     }
     std::vector<bool> matches(const PackageId& id, const std::string& constraint) override {
         std::vector<pep440::Version> versions;
-        for (auto& r : packages[split(id).name])
+        std::vector<std::string> raw;
+        for (auto& r : packages[base_name(id)]) {
             versions.push_back(r.version);
-        return match_pep440(versions, pep440::SpecifierSet::parse(constraint));
+            raw.push_back(r.text);
+        }
+        return match_pep440(versions, raw, pep440::SpecifierSet::parse(constraint));
     }
     bool pins_exactly(const std::string& constraint) override {
         return resolve::pins_exactly(pep440::SpecifierSet::parse(constraint));
     }
     std::vector<Dependency> dependencies(const PackageId& id, std::size_t index) override {
-        auto p = split(id);
-        auto& r = packages[p.name][index];
+        auto name = base_name(id);
+        std::string extra = id.size() > name.size() ? id.substr(name.size() + 1) : "";
+        if (!extra.empty())
+            extra.pop_back();
+        auto& r = packages[name][index];
         std::vector<Dependency> out;
-        auto add = [&](const std::string& req) {
-            auto d = split(req);
-            if (!d.extra.empty())
-                out.push_back(Dependency{d.name + "[" + d.extra + "]", d.spec});
-            out.push_back(Dependency{d.name, d.spec});
+        auto add = [&](const std::string& text) {
+            auto req = pep508::Requirement::parse(text);
+            if (req.applies_to(target->environment()))
+                for (auto& d : dependencies_of(req))
+                    out.push_back(std::move(d));
         };
-        if (p.extra.empty()) {
+        if (extra.empty()) {
             for (auto& req : r.requires_)
                 add(req);
         } else {
-            out.push_back(Dependency{p.name, "==" + r.text});
-            for (auto& req : r.extras[p.extra])
+            out.push_back(Dependency{name, "==" + r.text});
+            for (auto& req : r.extras[extra])
                 add(req);
         }
         return out;
@@ -148,6 +167,8 @@ TEST_P(Scenario, Resolves) {
                     if (auto* extras = view["extras"].as_table())
                         for (auto& [extra, reqs] : *extras)
                             r.extras[std::string(extra.str())] = strings(&reqs);
+                    if (auto rp = view["requires_python"].value<std::string>())
+                        r.requires_python = *rp;
                     if (auto y = view["yanked"].value<std::string>()) {
                         r.availability = Availability::yanked;
                         r.reason = *y;
@@ -164,27 +185,53 @@ TEST_P(Scenario, Resolves) {
             });
         }
     }
+    provider.target = target::Target::make("scenario", doc["python"].value_or(std::string("3.12")),
+                                           "manylinux_2_28_x86_64");
+    auto mode = manifest::parse_prerelease_mode(
+        doc["prereleases"].value_or(std::string("if-necessary-or-explicit")));
+    ASSERT_TRUE(mode) << path.filename() << ": unknown prereleases mode";
     std::vector<Dependency> requirements;
-    for (auto& req : strings(doc.get("requirements"))) {
-        auto d = split(req);
-        if (!d.extra.empty())
-            requirements.push_back(Dependency{d.name + "[" + d.extra + "]", d.spec});
-        requirements.push_back(Dependency{d.name, d.spec});
+    std::vector<pep508::Requirement> roots;
+    for (auto& text : strings(doc.get("requirements"))) {
+        auto req = pep508::Requirement::parse(text);
+        if (!req.applies_to(provider.target->environment()))
+            continue;
+        for (auto& d : dependencies_of(req))
+            requirements.push_back(std::move(d));
+        roots.push_back(std::move(req));
     }
+    provider.policy = PrereleasePolicy::make(*mode, roots);
+    provider.apply_rules();
 
     auto expect = doc["expect"];
+    // `explain = "pkg"` with `explanation = [...]`: fragments of `lock --explain pkg`.
+    auto check_explanation = [&](const std::vector<Selection>& selections, bool solved) {
+        auto package = expect["explain"].value<std::string>();
+        if (!package)
+            return;
+        std::string text = explain_package(provider, requirements, selections, *package, solved);
+        if (std::getenv("AIRLOCK_SHOW_ERRORS"))
+            std::cout << path.filename() << " --explain " << *package << ":\n" << text << "\n";
+        for (auto& f : strings(expect["explanation"].node()))
+            EXPECT_NE(text.find(f), std::string::npos)
+                << path.filename() << ": missing `" << f << "` in the explanation:\n"
+                << text;
+    };
     if (auto* resolution = expect["resolution"].as_table()) {
         std::map<std::string, std::string> want, got;
         for (auto& [name, version] : *resolution)
             want[std::string(name.str())] = version.value<std::string>().value_or("");
+        std::vector<Selection> selections;
         try {
-            for (auto& s : solve(provider, requirements))
+            selections = solve(provider, requirements);
+            for (auto& s : selections)
                 if (s.package.find('[') == std::string::npos)
                     got[s.package] = s.version;
         } catch (const Error& e) {
             FAIL() << path.filename() << ": unexpected error:\n" << e.what();
         }
         EXPECT_EQ(got, want) << path.filename();
+        check_explanation(selections, true);
     } else {
         auto fragments = strings(expect["error"].node());
         ASSERT_FALSE(fragments.empty())
@@ -193,7 +240,8 @@ TEST_P(Scenario, Resolves) {
             auto s = solve(provider, requirements);
             FAIL() << path.filename() << ": expected an error, got " << s.size() << " packages";
         } catch (const Error& e) {
-            std::string message = e.what();
+            // What the user sees: the explanation, then the hint.
+            std::string message = std::string(e.what()) + "\nhint: " + e.hint();
             if (std::getenv("AIRLOCK_SHOW_ERRORS"))
                 std::cout << path.filename() << ":\n" << message << "\n\n";
             for (auto& f : fragments)
@@ -201,6 +249,7 @@ TEST_P(Scenario, Resolves) {
                     << path.filename() << ": missing `" << f << "` in:\n"
                     << message;
             EXPECT_EQ(e.exit(), Exit::user);
+            check_explanation({}, false);
         }
     }
 }
