@@ -59,15 +59,26 @@ class MemorySource final : public archive::ByteSource {
 /// The decompressed bytes, with room for simdjson's padding after them.
 std::string decompress(const std::string& compressed, std::string_view source) {
     std::string out;
-    if (auto size = archive::zstd_content_size(compressed); size && *size <= kMaxRepodataBytes)
-        out.reserve(*size + simdjson::SIMDJSON_PADDING);
+    auto size = archive::zstd_content_size(compressed);
+    if (size && *size > kMaxRepodataBytes)
+        throw Error("repodata `" + printable(source) + "` decompresses to more than 4 GiB");
+    if (size) {
+        // The header declares the size: one call, straight into the final buffer.
+        out.resize(*size + simdjson::SIMDJSON_PADDING);
+        std::size_t n = within("decompressing repodata `" + printable(source) + "`", [&] {
+            return archive::zstd_decompress(compressed, out.data(), *size);
+        });
+        out.resize(n);
+        return out;
+    }
     MemorySource memory(compressed);
     archive::ZstdSource zstd(memory);
     constexpr std::size_t chunk = 1 << 20;
     while (true) {
         std::size_t used = out.size();
-        if (out.capacity() < used + chunk)
-            out.reserve(std::max(out.capacity() * 3 / 2, used + chunk));
+        if (out.capacity() < used + chunk + simdjson::SIMDJSON_PADDING)
+            out.reserve(
+                std::max(out.capacity() * 3 / 2, used + chunk + simdjson::SIMDJSON_PADDING));
         out.resize(used + chunk);
         std::size_t n = within("decompressing repodata `" + printable(source) + "`",
                                [&] { return zstd.read(out.data() + used, chunk); });

@@ -1,9 +1,14 @@
 #include "builder/conda/repodata.hpp"
 
+#include "core/archive/zstd_stream.hpp"
 #include "core/base/error.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zstd.h>
+
+#include <filesystem>
+#include <fstream>
 
 using airlock::conda::Repodata;
 
@@ -69,6 +74,39 @@ TEST(CondaRepodata, ReadsZstd) {
         ZSTD_compress(compressed.data(), compressed.size(), plain.data(), plain.size(), 3));
     auto repodata = Repodata::parse(compressed, "repodata.json.zst");
     EXPECT_EQ(repodata.records("pytorch").size(), 3u);
+}
+
+TEST(CondaRepodata, ReadsStreamedZstdWithoutDeclaredSize) {
+    struct StringSink final : airlock::archive::ByteSink {
+        std::string bytes;
+        void write(const void* data, std::size_t size) override {
+            bytes.append(static_cast<const char*>(data), size);
+        }
+        void finish() override {}
+    } sink;
+    airlock::archive::ZstdSink zstd(sink, 3, 0);
+    zstd.write(kRepodata, std::char_traits<char>::length(kRepodata));
+    zstd.finish();
+    ASSERT_FALSE(airlock::archive::zstd_content_size(sink.bytes).has_value());
+    auto repodata = Repodata::parse(sink.bytes, "streamed.json.zst");
+    EXPECT_EQ(repodata.records("pytorch").size(), 3u);
+}
+
+TEST(CondaRepodata, ReadsFiles) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("airlock-repodata-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    // Sizes around a page boundary: the padding after a mapped file must read as zeros.
+    for (std::size_t extra :
+         {std::size_t{0}, std::size_t{1}, std::size_t{4000}, std::size_t{4096}}) {
+        std::string text = std::string(kRepodata) + std::string(extra, ' ');
+        auto path = dir / "repodata.json";
+        std::ofstream(path, std::ios::binary) << text;
+        auto repodata = Repodata::read_file(path);
+        EXPECT_EQ(repodata.records("pytorch").size(), 3u) << extra;
+    }
+    std::filesystem::remove_all(dir);
+    EXPECT_THROW(Repodata::read_file(dir / "missing.json"), airlock::Error);
 }
 
 TEST(CondaRepodata, RefusesMalformed) {

@@ -23,6 +23,13 @@ std::optional<std::uint64_t> zstd_content_size(std::string_view head) {
     return static_cast<std::uint64_t>(size);
 }
 
+std::size_t zstd_decompress(std::string_view compressed, char* out, std::size_t capacity) {
+    std::size_t n = ZSTD_decompress(out, capacity, compressed.data(), compressed.size());
+    if (ZSTD_isError(n))
+        throw Error(std::string("the zstd stream is damaged: ") + ZSTD_getErrorName(n));
+    return n;
+}
+
 namespace {
 void check(std::size_t code, const char* what) {
     if (ZSTD_isError(code)) {

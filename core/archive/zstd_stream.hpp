@@ -19,6 +19,11 @@ bool is_zstd(std::string_view head);
 /// against the data), nullopt when the header does not say or `head` is not a frame header.
 std::optional<std::uint64_t> zstd_content_size(std::string_view head);
 
+/// Decompresses `compressed` (one or more whole frames) into out[0, capacity) in one call, the
+/// fastest way when the size is known (zstd_content_size); returns the bytes written. Throws
+/// airlock::Error when the data is damaged or does not fit.
+std::size_t zstd_decompress(std::string_view compressed, char* out, std::size_t capacity);
+
 class ZstdSink final : public ByteSink {
   public:
     /// `workers` 0 compresses on the calling thread; N ≥ 1 uses N threads. The output depends

@@ -245,13 +245,15 @@ def parse_rows(args, ch):
     for label, path in (("airlock index repodata.json", ch.repodata), ("airlock index repodata.json.zst", ch.repodata_zst)):
         wall, out = median_run(args.runs, [probe, path] + names)
         rows.append((label, wall, out["peak_rss_kib"],
-                     "index %.2f s, %d lookups -> %d records in %.3f s; %d entries, %d names, %d rejected"
-                     % (out["index_s"], out["looked_up"], out["records"], out["lookup_s"], out["entries"], out["names"], out["rejected"])))
+                     "index %.2f s (CPU %.2f s); %d names' records -> %d records in %.2f s (CPU %.2f s); %d entries, %d names, %d rejected"
+                     % (out["index_s"], out["index_cpu_s"], out["looked_up"], out["records"], out["lookup_s"], out["lookup_cpu_s"],
+                        out["entries"], out["names"], out["rejected"])))
     code = ("import json, resource, sys, time\n"
-            "t = time.perf_counter(); d = json.load(open(sys.argv[1])); t = time.perf_counter() - t\n"
-            "print(json.dumps({'load_s': t, 'peak_rss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))")
+            "t = time.perf_counter(); c = time.process_time(); d = json.load(open(sys.argv[1]))\n"
+            "t = time.perf_counter() - t; c = time.process_time() - c\n"
+            "print(json.dumps({'load_s': t, 'load_cpu_s': c, 'peak_rss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))")
     wall, out = median_run(args.runs, [sys.executable, "-c", code, ch.repodata])
-    rows.append(("python3 json.load", wall, out["peak_rss_kib"], "load %.2f s" % out["load_s"]))
+    rows.append(("python3 json.load", wall, out["peak_rss_kib"], "load %.2f s (CPU %.2f s)" % (out["load_s"], out["load_cpu_s"])))
     return rows
 
 
@@ -269,6 +271,9 @@ def main():
     args = ap.parse_args()
 
     ch = channel(args)
+    load = os.getloadavg()[0]
+    if load > os.cpu_count():
+        print("note: load average %.1f on %d CPUs: wall times are inflated; CPU times are the steadier figure" % (load, os.cpu_count()))
     size = ch.repodata.stat().st_size
     print("channel: %s  (%.0f MB repodata.json, %.0f MB .zst, %d records)" % (ch.dir, size / 1e6, ch.repodata_zst.stat().st_size / 1e6, ch.records))
     rows = []
