@@ -211,13 +211,27 @@ PackageRecord PackageRecordBuilder::finish() {
     if (!r.md5.empty() && !is_hex_digest(r.md5, 32))
         fail("`md5` is not 32 hexadecimal digits");
     if (!filename_.empty()) {
-        auto fn = PackageFilename::try_parse(filename_);
-        if (!fn)
-            fail("the key is not a valid package file name");
-        if (fn->name != r.name || fn->version.source() != r.version.source() ||
-            fn->build != r.build)
-            fail("the file name does not match the record's name, version and build (" +
-                 printable(r.display()) + ")");
+        // The key must be `name-version-build` plus an extension. Name, version and build are
+        // valid by now, so comparing texts suffices; only a differently cased name (or an
+        // invalid key) needs the full file name parser.
+        std::string_view key = filename_;
+        std::string_view stem = key.ends_with(".conda")     ? key.substr(0, key.size() - 6)
+                                : key.ends_with(".tar.bz2") ? key.substr(0, key.size() - 8)
+                                                            : std::string_view();
+        bool same = !stem.empty() && version_.find('*') == std::string::npos &&
+                    stem.size() == name_.size() + version_.size() + r.build.size() + 2 &&
+                    stem.starts_with(name_) && stem[name_.size()] == '-' &&
+                    stem.substr(name_.size() + 1, version_.size()) == version_ &&
+                    stem[name_.size() + 1 + version_.size()] == '-' && stem.ends_with(r.build);
+        if (!same) {
+            auto fn = PackageFilename::try_parse(filename_);
+            if (!fn)
+                fail("the key is not a valid package file name");
+            if (fn->name != r.name || fn->version.source() != r.version.source() ||
+                fn->build != r.build)
+                fail("the file name does not match the record's name, version and build (" +
+                     printable(r.display()) + ")");
+        }
         r.fn = filename_;
     }
     return std::move(r);
