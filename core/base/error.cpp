@@ -1,5 +1,7 @@
 #include "core/base/error.hpp"
 
+#include "core/base/terminal_text.hpp"
+
 namespace airlock {
 
 Error::Error(std::string message, Exit exit) : exit_(exit) {
@@ -17,10 +19,12 @@ Error& Error::with_hint(std::string hint) {
 }
 
 std::string Error::render() const {
-    std::string out = "error: " + chain_.back() + "\n";
+    // Messages quote untrusted text through quote(), which escapes it; escaping the whole text
+    // again (keeping line breaks) catches what was concatenated without it.
+    std::string out = "error: " + terminal_lines(chain_.back()) + "\n";
     for (auto it = chain_.rbegin() + 1; it != chain_.rend(); ++it) {
         // Multi-line causes (a source excerpt with a caret) stay aligned under their first line.
-        std::string text = *it;
+        std::string text = terminal_lines(*it);
         std::string indented;
         for (char c : text) {
             indented += c;
@@ -30,12 +34,12 @@ std::string Error::render() const {
         out += "  caused by: " + indented + "\n";
     }
     if (!hint_.empty())
-        out += "\nhint: " + hint_ + "\n";
+        out += "\nhint: " + terminal_lines(hint_) + "\n";
     return out;
 }
 
 std::string quote(std::string_view value) {
-    return "`" + std::string(value) + "`";
+    return "`" + terminal_text(value) + "`";
 }
 
 }  // namespace airlock

@@ -47,7 +47,7 @@ decltype(auto) within(const std::string& context, F&& body) {
     }
 }
 
-/// Quotes a value for messages: `name`.
+/// Quotes a value for messages: `name`, escaped for the terminal (terminal_text).
 std::string quote(std::string_view value);
 
 }  // namespace airlock
