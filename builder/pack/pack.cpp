@@ -25,7 +25,8 @@ std::pair<std::string, std::string> wheel_name_version(const std::string& filena
     return {pep503::normalize(wheel->name), wheel->version};
 }
 
-void add_unique(std::vector<std::string>& into, const std::vector<std::string>& items) {
+template <class T>
+void add_unique(std::vector<T>& into, const std::vector<std::string>& items) {
     for (const auto& i : items) {
         if (std::find(into.begin(), into.end(), i) == into.end())
             into.push_back(i);
@@ -159,11 +160,12 @@ PackResult write_bundle(const PackInput& input) {
                 continue;
             }
             auto [pkg, ver] = wheel_name_version(f.name);
+            // The checked types refuse what the installer would refuse, here already.
             bundle::BundleFile bf{path,
                                   f.size,
                                   sha,
                                   urls,
-                                  f.targets,
+                                  {f.targets.begin(), f.targets.end()},
                                   f.package.empty() ? pkg : f.package,
                                   f.version.empty() ? ver : f.version};
             wheel_at[path] = m.files.size();

@@ -48,14 +48,14 @@ std::string make_sbom(const bundle::BundleManifest& manifest) {
     using json = nlohmann::ordered_json;
     json components = json::array();
     for (const auto& f : manifest.files) {
-        if (!f.path.starts_with("wheels/"))
+        if (!f.path.str().starts_with("wheels/"))
             continue;
         json c;
         c["type"] = "library";
-        c["bom-ref"] = f.path;
-        c["name"] = f.package.empty() ? f.path.substr(7) : f.package;
+        c["bom-ref"] = f.path.str();
+        c["name"] = f.package.empty() ? f.path.str().substr(7) : f.package.str();
         if (!f.version.empty())
-            c["version"] = f.version;
+            c["version"] = f.version.str();
         if (!f.package.empty() && !f.version.empty())
             c["purl"] = pypi_purl(f.package, f.version);
         c["hashes"] = json::array({{{"alg", "SHA-256"}, {"content", f.sha256}}});
@@ -65,18 +65,18 @@ std::string make_sbom(const bundle::BundleManifest& manifest) {
                 refs.push_back({{"type", "distribution"}, {"url", u}});
             c["externalReferences"] = refs;
         }
-        json props = json::array({{{"name", "airlock:file"}, {"value", f.path}}});
+        json props = json::array({{{"name", "airlock:file"}, {"value", f.path.str()}}});
         for (const auto& t : f.targets)
-            props.push_back({{"name", "airlock:target"}, {"value", t}});
+            props.push_back({{"name", "airlock:target"}, {"value", t.str()}});
         c["properties"] = props;
         components.push_back(c);
     }
     // The serial number names this exact content: the manifest's files and identity.
     digest::Sha256 h;
-    h.update(manifest.name + "\n" + manifest.version + "\n" + std::to_string(manifest.sequence) +
-             "\n");
+    h.update(manifest.name.str() + "\n" + manifest.version.str() + "\n" +
+             std::to_string(manifest.sequence) + "\n");
     for (const auto& f : manifest.files)
-        h.update(f.path + " " + f.sha256 + "\n");
+        h.update(f.path.str() + " " + f.sha256 + "\n");
 
     json bom;
     bom["bomFormat"] = "CycloneDX";
@@ -91,9 +91,9 @@ std::string make_sbom(const bundle::BundleManifest& manifest) {
                                        {"version", build_info::version}}})}}},
         {"component",
          {{"type", "application"},
-          {"bom-ref", "bundle:" + manifest.name},
-          {"name", manifest.name},
-          {"version", manifest.version}}},
+          {"bom-ref", "bundle:" + manifest.name.str()},
+          {"name", manifest.name.str()},
+          {"version", manifest.version.str()}}},
     };
     bom["components"] = components;
     return bom.dump(2) + "\n";

@@ -11,8 +11,12 @@ struct TarReaderCallbacks {
     static la_ssize_t read(struct ::archive*, void* self, const void** buffer) {
         auto* r = static_cast<TarReader*>(self);
         try {
-            *buffer = r->buffer_.data();
-            return static_cast<la_ssize_t>(r->source_.read(r->buffer_.data(), r->buffer_.size()));
+            r->current_ ^= 1;
+            auto& b = r->buffers_[r->current_];
+            r->filled_[r->current_] = r->fill(b.data());
+            r->given_ += r->filled_[r->current_];
+            *buffer = b.data();
+            return static_cast<la_ssize_t>(r->filled_[r->current_]);
         } catch (...) {
             r->source_error_ = std::current_exception();
             return -1;
@@ -20,7 +24,10 @@ struct TarReaderCallbacks {
     }
 };
 
-TarReader::TarReader(ByteSource& source) : source_(source), buffer_(1 << 20) {
+constexpr std::size_t buffer_size = 1 << 20;
+
+TarReader::TarReader(ByteSource& source)
+    : source_(source), buffers_{std::vector<char>(buffer_size), std::vector<char>(buffer_size)} {
     a_ = archive_read_new();
     if (a_ == nullptr)
         throw Error("libarchive could not start a reader", Exit::internal);
@@ -53,16 +60,40 @@ void TarReader::fail(const std::string& what) {
     throw Error(what + ": " + (msg != nullptr ? msg : "libarchive error"));
 }
 
+std::size_t TarReader::fill(char* buffer) {
+    std::size_t got = 0;
+    while (got < buffer_size) {
+        std::size_t n = source_.read(buffer + got, buffer_size - got);
+        if (n == 0)
+            break;
+        got += n;
+    }
+    return got;
+}
+
 std::optional<TarEntry> TarReader::next() {
     archive_entry* e = nullptr;
+    std::int64_t header_at = archive_filter_bytes(a_, 0);
     int rc = archive_read_next_header(a_, &e);
-    if (rc == ARCHIVE_EOF)
+    if (rc == ARCHIVE_EOF) {
+        at_end_ = true;
         return std::nullopt;
+    }
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
         fail("the archive is damaged or truncated");
     TarEntry out;
     const char* path = archive_entry_pathname(e);
     out.path = path != nullptr ? path : "";
+    if (rc == ARCHIVE_WARN) {
+        const char* msg = archive_error_string(a_);
+        std::string text = msg != nullptr ? msg : "libarchive warning";
+        // libarchive warns and goes on where GNU tar stops: a pax record it could not parse
+        // would silently drop the path or size it was meant to set.
+        if (text.find("pax") != std::string::npos || text.find("Pax") != std::string::npos) {
+            throw Error("the pax extended header of the entry " + quote(out.path) + " at offset " +
+                        std::to_string(header_at) + " is malformed: " + text);
+        }
+    }
     out.size = archive_entry_size_is_set(e) ? static_cast<std::uint64_t>(archive_entry_size(e)) : 0;
     const char* hard = archive_entry_hardlink(e);
     const char* sym = archive_entry_symlink(e);
@@ -90,6 +121,52 @@ std::optional<TarEntry> TarReader::next() {
         out.type = EntryType::other;
     expected_offset_ = 0;
     return out;
+}
+
+std::uint64_t TarReader::end_offset() const {
+    return static_cast<std::uint64_t>(archive_filter_bytes(a_, 0));
+}
+
+std::optional<std::uint64_t> TarReader::data_after_end() {
+    if (!at_end_)
+        throw Error("data_after_end() before the end of the archive", Exit::internal);
+    const std::uint64_t end = end_offset();
+    // What libarchive was handed but did not consume: the tail of the previous buffer (when its
+    // last read straddled two) and of the current one.
+    std::uint64_t unread = given_ - end;
+    const int cur = current_;
+    const int prev = cur ^ 1;
+    if (unread > filled_[cur] + filled_[prev]) {
+        throw Error(
+            "cannot check the end of the archive: libarchive read further ahead than "
+            "expected",
+            Exit::internal);
+    }
+    auto nonzero = [](const char* data, std::size_t size) -> std::optional<std::size_t> {
+        for (std::size_t i = 0; i < size; ++i) {
+            if (data[i] != 0)
+                return i;
+        }
+        return std::nullopt;
+    };
+    std::uint64_t at = end;
+    if (unread > filled_[cur]) {
+        auto from_prev = static_cast<std::size_t>(unread - filled_[cur]);
+        if (auto i = nonzero(buffers_[prev].data() + filled_[prev] - from_prev, from_prev))
+            return at + *i;
+        at += from_prev;
+        unread -= from_prev;
+    }
+    auto rest = static_cast<std::size_t>(unread);
+    if (auto i = nonzero(buffers_[cur].data() + filled_[cur] - rest, rest))
+        return at + *i;
+    at += rest;
+    for (std::size_t n = fill(buffers_[cur].data()); n > 0; n = fill(buffers_[cur].data())) {
+        if (auto i = nonzero(buffers_[cur].data(), n))
+            return at + *i;
+        at += n;
+    }
+    return std::nullopt;
 }
 
 std::span<const char> TarReader::read_block() {

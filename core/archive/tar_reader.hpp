@@ -31,18 +31,33 @@ class TarReader {
     TarReader(const TarReader&) = delete;
     TarReader& operator=(const TarReader&) = delete;
 
-    /// The next entry's header, or nullopt at the end. Throws Error on a damaged archive.
+    /// The next entry's header, or nullopt at the end-of-archive marker. Throws Error on a
+    /// damaged archive, and on a malformed pax extended header (naming the entry), where GNU tar
+    /// fails too.
     std::optional<TarEntry> next();
     /// The next block of the current entry's data; empty at its end. Throws Error when the
     /// archive is truncated or damaged (or holds a sparse entry).
     std::span<const char> read_block();
 
+    /// After next() returned nullopt: the offset just past the end-of-archive marker.
+    std::uint64_t end_offset() const;
+    /// After next() returned nullopt: reads the source to its end and returns the offset of the
+    /// first byte that is not zero padding (appended entries, garbage), nullopt when none is.
+    std::optional<std::uint64_t> data_after_end();
+
   private:
     [[noreturn]] void fail(const std::string& what);
+    std::size_t fill(char* buffer);
 
     ByteSource& source_;
     struct ::archive* a_ = nullptr;
-    std::vector<char> buffer_;
+    /// Two buffers handed to libarchive in turn, each filled completely (but at the end), so the
+    /// bytes libarchive read ahead past the end-of-archive marker are still in one of them.
+    std::vector<char> buffers_[2];
+    std::size_t filled_[2] = {0, 0};
+    int current_ = 1;
+    std::uint64_t given_ = 0;  ///< bytes handed to libarchive
+    bool at_end_ = false;
     std::int64_t expected_offset_ = 0;
     std::exception_ptr source_error_;
     friend struct TarReaderCallbacks;

@@ -29,6 +29,37 @@ class Fields {
                     std::to_string(where.begin.column) + ": " + what_ + ": " + message);
     }
 
+    /// A checked value (BundleName, BundlePath, …) or plain text of at most `max` bytes; a value
+    /// its grammar refuses fails at its line.
+    template <class T>
+    T checked(std::string_view key, bool required = true) const {
+        std::string value = string(key, required);
+        try {
+            return T(std::move(value));
+        } catch (const Error& e) {
+            fail(table_.get(key), e.what());
+        }
+    }
+    std::string text(std::string_view key, bool required = true, std::size_t max = 200) const {
+        std::string value = string(key, required);
+        if (!is_plain_text(value, max)) {
+            fail(table_.get(key), quote(key) + " " + quote(value) +
+                                      " holds control characters or is longer than " +
+                                      std::to_string(max) + " bytes");
+        }
+        return value;
+    }
+    /// Plain text matching `grammar` (checked with `good`), e.g. a Python version.
+    template <class Good>
+    std::string word(std::string_view key, bool required, Good good,
+                     std::string_view grammar) const {
+        std::string value = string(key, required);
+        if ((required || !value.empty()) && !good(value))
+            fail(table_.get(key),
+                 quote(key) + " " + quote(value) + " is not " + std::string(grammar));
+        return value;
+    }
+
     std::string string(std::string_view key, bool required = true) const {
         const toml::node* n = table_.get(key);
         if (n == nullptr) {
@@ -98,26 +129,6 @@ const toml::array* array_of_tables(const toml::table& root, std::string_view key
 
 }  // namespace
 
-bool is_safe_relative_path(std::string_view path) {
-    if (path.empty() || path.front() == '/' || path.back() == '/')
-        return false;
-    for (char c : path) {
-        if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            return false;
-    }
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        std::size_t end = path.find('/', start);
-        if (end == std::string_view::npos)
-            end = path.size();
-        std::string_view part = path.substr(start, end - start);
-        if (part.empty() || part == "." || part == "..")
-            return false;
-        start = end + 1;
-    }
-    return true;
-}
-
 std::optional<std::int64_t> source_date_epoch() {
     const char* value = std::getenv("SOURCE_DATE_EPOCH");
     if (value == nullptr || *value == '\0')
@@ -177,7 +188,10 @@ std::string BundleManifest::to_toml() const {
         if (!f->version.empty())
             out += "version = " + toml_string(f->version) + "\n";
         if (!f->targets.empty())
-            out += "targets = " + toml_string_array(f->targets) + "\n";
+            out +=
+                "targets = " +
+                toml_string_array(std::vector<std::string>(f->targets.begin(), f->targets.end())) +
+                "\n";
         if (!f->urls.empty())
             out += "urls = " + toml_string_array(f->urls) + "\n";
     }
@@ -206,24 +220,36 @@ BundleManifest BundleManifest::parse(std::string_view text, std::string_view sou
     if (bundle == nullptr)
         top.fail(nullptr, "missing the [bundle] table");
     Fields b(*bundle, source, "[bundle]");
-    m.name = b.string("name");
-    m.version = b.string("version");
+    m.name = b.checked<BundleName>("name");
+    m.version = b.checked<VersionText>("version");
+    if (m.version.empty())
+        b.fail(bundle->get("version"), "the bundle version is empty");
     m.sequence = static_cast<std::uint64_t>(b.integer("sequence"));
-    m.created = b.string("created");
-    m.builder = b.string("builder", false);
+    m.created = b.text("created");
+    m.builder = b.text("builder", false);
     m.signing = b.boolean("signed") ? Signing::signed_ : Signing::unsigned_;
 
+    auto dotted = [](const std::string& v) {
+        return !v.empty() && v.size() <= 20 && v.front() != '.' && v.back() != '.' &&
+               v.find("..") == std::string::npos &&
+               v.find_first_not_of("0123456789.") == std::string::npos;
+    };
+    auto tag = [](const std::string& v) {
+        return !v.empty() && v.size() <= 100 &&
+               v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+    };
     std::set<std::string> target_names;
     if (const auto* targets = array_of_tables(root, "target", source)) {
         std::size_t i = 0;
         for (const auto& node : *targets) {
             Fields f(*node.as_table(), source, "[[target]] #" + std::to_string(++i));
             BundleTarget t;
-            t.name = f.string("name");
-            t.python = f.string("python");
-            t.platform = f.string("platform");
-            t.cuda = f.optional_string("cuda");
-            t.requires_python = f.string("requires_python", false);
+            t.name = f.checked<TargetName>("name");
+            t.python = f.word("python", true, dotted, "a Python version such as 3.12");
+            t.platform = f.word("platform", true, tag, "a wheel platform tag");
+            if (f.table().get("cuda") != nullptr)
+                t.cuda = f.word("cuda", true, dotted, "a CUDA version such as 12.4");
+            t.requires_python = f.text("requires_python", false);
             if (!target_names.insert(t.name).second) {
                 f.fail(nullptr, "target " + quote(t.name) + " is listed twice");
             }
@@ -236,9 +262,8 @@ BundleManifest BundleManifest::parse(std::string_view text, std::string_view sou
         for (const auto& node : *files) {
             Fields f(*node.as_table(), source, "[[file]] #" + std::to_string(++i));
             BundleFile file;
-            file.path = f.string("path");
-            if (!is_safe_relative_path(file.path) || file.path == manifest_path ||
-                file.path == signature_path) {
+            file.path = f.checked<BundlePath>("path");
+            if (file.path == manifest_path || file.path == signature_path) {
                 f.fail(f.table().get("path"), "unsafe or reserved path " + quote(file.path));
             }
             if (!paths.insert(file.path).second) {
@@ -250,15 +275,21 @@ BundleManifest BundleManifest::parse(std::string_view text, std::string_view sou
                 f.fail(f.table().get("sha256"), "sha256 must be 64 hex digits");
             }
             std::transform(file.sha256.begin(), file.sha256.end(), file.sha256.begin(), ::tolower);
-            file.package = f.string("package", false);
-            file.version = f.string("version", false);
-            file.targets = f.strings("targets");
-            for (const auto& t : file.targets) {
+            file.package = f.checked<PackageName>("package", false);
+            file.version = f.checked<VersionText>("version", false);
+            for (auto& t : f.strings("targets")) {
                 if (!target_names.count(t)) {
                     f.fail(f.table().get("targets"), "unknown target " + quote(t));
                 }
+                file.targets.emplace_back(std::move(t));  // a known target: checked above
             }
             file.urls = f.strings("urls");
+            for (const auto& url : file.urls) {
+                if (!is_plain_text(url, 8192)) {
+                    f.fail(f.table().get("urls"),
+                           "the URL " + quote(url) + " holds control characters or is too long");
+                }
+            }
             m.files.push_back(std::move(file));
         }
     }
@@ -268,8 +299,9 @@ BundleManifest BundleManifest::parse(std::string_view text, std::string_view sou
 }
 
 const BundleFile* BundleManifest::find(std::string_view path) const {
-    auto it = std::lower_bound(files.begin(), files.end(), path,
-                               [](const BundleFile& f, std::string_view p) { return f.path < p; });
+    auto it =
+        std::lower_bound(files.begin(), files.end(), path,
+                         [](const BundleFile& f, std::string_view p) { return f.path.str() < p; });
     if (it != files.end() && it->path == path)
         return &*it;
     // Not sorted (built by hand): fall back to a scan.
@@ -300,7 +332,8 @@ std::vector<const BundleFile*> BundleManifest::files_for(std::string_view target
 }
 
 std::string BundleManifest::trusted_comment() const {
-    return "bundle:" + name + "\tversion:" + version + "\tsequence:" + std::to_string(sequence);
+    return "bundle:" + name.str() + "\tversion:" + version.str() +
+           "\tsequence:" + std::to_string(sequence);
 }
 
 }  // namespace airlock::bundle

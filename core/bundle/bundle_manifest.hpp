@@ -1,6 +1,10 @@
 #pragma once
 /// airlock bundle format 1: `airlock/manifest.toml`, the signed list of everything in a bundle
 /// (name, version, anti-rollback sequence, targets, and every file with size, sha256, origins).
+/// Parsing it is the one step that turns the manifest's strings into checked values
+/// (checked_text.hpp).
+
+#include "core/bundle/checked_text.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -13,41 +17,46 @@ namespace airlock::bundle {
 inline constexpr int format_version = 1;
 inline constexpr std::string_view manifest_path = "airlock/manifest.toml";
 inline constexpr std::string_view signature_path = "airlock/manifest.toml.minisig";
+/// The most bytes read for the manifest and its signature, before and whatever they say.
+inline constexpr std::uint64_t max_manifest_size = 16ULL << 20;
+inline constexpr std::uint64_t max_signature_size = 16ULL << 10;
 
 enum class Signing { signed_, unsigned_ };
 
 struct BundleTarget {
-    std::string name;
-    std::string python;               ///< "3.12"
-    std::string platform;             ///< "manylinux_2_28_x86_64", "win_amd64", …
-    std::optional<std::string> cuda;  ///< "12.4" when built for CUDA
-    std::string requires_python;      ///< "==3.12.*" (may be empty)
+    TargetName name;
+    std::string python;               ///< "3.12" (digits and dots)
+    std::string platform;             ///< "manylinux_2_28_x86_64", "win_amd64", … (a word)
+    std::optional<std::string> cuda;  ///< "12.4" when built for CUDA (digits and dots)
+    std::string requires_python;      ///< "==3.12.*" (may be empty; plain text)
 };
 
 struct BundleFile {
-    std::string path;  ///< inside the bundle: `wheels/x.whl`, `airlock/pylock.<t>.toml`, …
+    BundlePath path;  ///< inside the bundle: `wheels/x.whl`, `airlock/pylock.<t>.toml`, …
     std::uint64_t size = 0;
-    std::string sha256;                ///< lowercase hex
-    std::vector<std::string> urls;     ///< where it was downloaded from (credential-free)
-    std::vector<std::string> targets;  ///< the targets that need it (empty: all)
-    std::string package;               ///< PEP 503 name, for wheels (may be empty)
-    std::string version;               ///< the package's version, for wheels (may be empty)
+    std::string sha256;             ///< lowercase hex
+    std::vector<std::string> urls;  ///< where it was downloaded from (credential-free; plain text)
+    std::vector<TargetName> targets;  ///< the targets that need it (empty: all)
+    PackageName package;              ///< PEP 503 name, for wheels (may be empty)
+    VersionText version;              ///< the package's version, for wheels (may be empty)
 };
 
 struct BundleManifest {
     int format = format_version;
-    std::string name;
-    std::string version;
+    BundleName name;
+    VersionText version;         ///< never empty once parsed
     std::uint64_t sequence = 0;  ///< grows with every build of `name`: installers refuse older
-    std::string created;         ///< RFC 3339 UTC, from SOURCE_DATE_EPOCH when set
-    std::string builder;         ///< "airlock-build 0.1.0"
+    std::string created;         ///< RFC 3339 UTC, from SOURCE_DATE_EPOCH when set (plain text)
+    std::string builder;         ///< "airlock-build 0.1.0" (plain text)
     Signing signing = Signing::signed_;
     std::vector<BundleTarget> targets;
     std::vector<BundleFile> files;  ///< sorted by path; everything after the manifest and its sig
 
     /// Deterministic TOML text (files sorted by path, fixed key order).
     std::string to_toml() const;
-    /// Parses and checks the text (`source` names it in errors, with line and column).
+    /// Parses the text and checks every string against its grammar (`source` names it in
+    /// errors, with line and column). Call it only on bytes whose signature was checked, or that
+    /// the user accepted unsigned, and never on more than max_manifest_size bytes.
     static BundleManifest parse(std::string_view text, std::string_view source);
 
     const BundleFile* find(std::string_view path) const;
@@ -57,10 +66,6 @@ struct BundleManifest {
     /// The trusted comment the signature carries: `bundle:<name>\tversion:<v>\tsequence:<n>`.
     std::string trusted_comment() const;
 };
-
-/// True for a relative `a/b/c` path with no empty, `.` or `..` component, no backslash and no
-/// control character: the only kind of name a bundle may hold.
-bool is_safe_relative_path(std::string_view path);
 
 /// SOURCE_DATE_EPOCH when set (throws Error when it is not a non-negative integer).
 std::optional<std::int64_t> source_date_epoch();

@@ -93,6 +93,15 @@ Signature sign(std::string_view bytes, const SecretKey& key, std::string trusted
 }
 
 KeyId verify(std::string_view bytes, const Signature& signature, const TrustedKeys& trusted) {
+    if (!signature.prehashed) {
+        throw Error(
+            "the signature is a legacy minisign `Ed` signature (made by `minisign -S -l` "
+            "or minisign before 0.8); airlock writes and accepts only prehashed `ED` "
+            "signatures")
+            .with_hint(
+                "sign the bundle again: rebuild it with `airlock-build build --key KEY`, "
+                "or sign its manifest with a current minisign (`minisign -S`, without -l)");
+    }
     const PublicKey* key = nullptr;
     for (const auto& k : trusted) {
         if (k.id == signature.key_id)
@@ -113,8 +122,7 @@ KeyId verify(std::string_view bytes, const Signature& signature, const TrustedKe
                 "pass the public key of the bundle's signer with --key, after checking "
                 "where it comes from");
     }
-    std::string message = signature.prehashed ? prehash(bytes) : std::string(bytes);
-    if (!ed25519_verify(*key, message, signature.signature)) {
+    if (!ed25519_verify(*key, prehash(bytes), signature.signature)) {
         throw Error("the signature by key " + to_string(key->id) +
                     " does not match: the signed file was altered after signing");
     }

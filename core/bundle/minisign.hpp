@@ -21,8 +21,9 @@ Signature sign(std::string_view bytes, const SecretKey& key, std::string trusted
                std::string untrusted_comment = "signature from airlock secret key");
 
 /// Checks `signature` over `bytes` against the trusted keys; returns the id of the key that
-/// signed. Throws Error when no trusted key has the signature's id (naming both), when the
-/// signature does not match, or when the trusted comment was altered.
+/// signed. Throws Error for a legacy (not prehashed, `Ed`) signature, when no trusted key has the
+/// signature's id (naming both), when the signature does not match, or when the trusted comment
+/// was altered.
 KeyId verify(std::string_view bytes, const Signature& signature, const TrustedKeys& trusted);
 
 }  // namespace airlock::bundle

@@ -4,7 +4,9 @@
 #include "core/archive/tar_reader.hpp"
 #include "core/archive/zstd_stream.hpp"
 #include "core/base/error.hpp"
+#include "core/base/human_size.hpp"
 #include "core/base/program.hpp"
+#include "core/base/terminal_text.hpp"
 #include "core/bundle/minisign.hpp"
 #include "core/digest/sha256.hpp"
 
@@ -24,13 +26,13 @@ using archive::TarEntry;
 
 namespace {
 
-constexpr std::uint64_t max_manifest_size = 64ULL << 20;
-constexpr std::uint64_t max_signature_size = 16ULL << 10;
+/// tar's traditional record: writers pad the archive to a multiple of it.
+constexpr std::uint64_t tar_record = 20 * 512;
 
 /// The bundle's bytes, decompressed when they are zstd.
 class BundleStream {
   public:
-    explicit BundleStream(const std::vector<fs::path>& parts) : files_(parts) {
+    explicit BundleStream(const std::vector<fs::path>& parts) : parts_(parts), files_(parts) {
         std::string head(4, '\0');
         std::size_t got = 0;
         while (got < 4) {
@@ -40,7 +42,8 @@ class BundleStream {
             got += n;
         }
         head.resize(got);
-        if (archive::is_zstd(head)) {
+        zstd_ = archive::is_zstd(head);
+        if (zstd_) {
             source_ = std::make_unique<archive::ZstdSource>(files_, head);
         } else {
             source_ = std::make_unique<archive::PrefixedSource>(files_, head);
@@ -49,7 +52,71 @@ class BundleStream {
     }
     archive::TarReader& tar() { return *tar_; }
 
+    /// After the last entry: only zero padding may follow the end-of-archive marker, and no part
+    /// may begin after the archive's last record (a stale `.partNNN` of another bundle). Throws
+    /// Error naming the offset or the part.
+    void expect_end() {
+        const std::uint64_t end = tar_->end_offset();
+        if (!zstd_) {
+            // Uncompressed, the tar offset is the offset in the parts read one after the other.
+            const std::uint64_t record_end = (end + tar_record - 1) / tar_record * tar_record;
+            std::uint64_t start = 0;
+            for (std::size_t i = 0; i < parts_.size(); ++i) {
+                if (i > 0 && start >= record_end) {
+                    throw Error("the bundle part " + quote(parts_[i].string()) +
+                                " is not part of this bundle: the archive ends at offset " +
+                                std::to_string(end) + ", in " + quote(part_at(end).string()))
+                        .with_hint(
+                            "it is left over from another bundle of the same name; "
+                            "remove it, or copy every part of the right bundle again");
+                }
+                start += part_size(i);
+            }
+        }
+        std::optional<std::uint64_t> at;
+        try {
+            at = tar_->data_after_end();
+        } catch (const Error& e) {
+            if (parts_.size() < 2 || e.exit() != Exit::user)
+                throw;
+            throw Error(std::string(e.what()) + " (reading past the end of the archive, in " +
+                        quote(files_.current().string()) + ")");
+        }
+        if (!at)
+            return;
+        std::string where;
+        if (parts_.size() > 1)
+            where = zstd_ ? " (reading " + quote(files_.current().string()) + ")"
+                          : " (in " + quote(part_at(*at).string()) + ")";
+        throw Error(
+            "unexpected data after the end of the archive: the end-of-archive marker ends "
+            "at offset " +
+            std::to_string(end) + ", but offset " + std::to_string(*at) + where +
+            " is not zero padding")
+            .with_hint(
+                "something was appended to the bundle after it was written; copy it again "
+                "from its source");
+    }
+
   private:
+    std::uint64_t part_size(std::size_t i) const {
+        std::error_code ec;
+        auto size = fs::file_size(parts_[i], ec);
+        return ec ? 0 : size;
+    }
+    /// The part holding offset `at` of the (uncompressed) stream.
+    const fs::path& part_at(std::uint64_t at) const {
+        std::uint64_t start = 0;
+        for (std::size_t i = 0; i < parts_.size(); ++i) {
+            start += part_size(i);
+            if (at < start)
+                return parts_[i];
+        }
+        return parts_.back();
+    }
+
+    std::vector<fs::path> parts_;
+    bool zstd_ = false;
     archive::PartsSource files_;
     std::unique_ptr<archive::ByteSource> source_;
     std::unique_ptr<archive::TarReader> tar_;
@@ -60,8 +127,12 @@ std::string read_small_entry(archive::TarReader& tar, const TarEntry& e, std::ui
         throw Error(quote(e.path) + " is not a regular file");
     }
     if (e.size > limit) {
-        throw Error(quote(e.path) + " is " + std::to_string(e.size) + " bytes, more than the " +
-                    std::to_string(limit) + " allowed");
+        // Refused on the header's word, before one byte of it is read or parsed.
+        throw Error(quote(e.path) + " is " + human_size(e.size) + ", more than the " +
+                    human_size(limit) + " airlock reads for it")
+            .with_hint(
+                "airlock-build never writes one that big: the bundle was altered or not "
+                "made by airlock-build");
     }
     std::string out;
     out.reserve(e.size);
@@ -189,9 +260,10 @@ std::string Problem::message() const {
             what = "the archive is damaged";
             break;
     }
+    // Everything here came from the archive: the path is quoted (escaped), the detail escaped.
     std::string out = path.empty() ? what : quote(path) + ": " + what;
     if (!detail.empty())
-        out += ": " + detail;
+        out += ": " + terminal_text(detail);
     return out;
 }
 
@@ -215,16 +287,26 @@ std::vector<fs::path> bundle_parts(const fs::path& path) {
 std::pair<BundleManifest, std::optional<KeyId>> check_manifest(
     const std::string& manifest_text, const std::optional<std::string>& signature_text,
     const TrustedKeys& trusted, AllowUnsigned allow_unsigned) {
+    // Order of trust: the size caps held while reading (open_bundle), the signature is checked
+    // over the raw bytes, and only bytes a trusted key signed (or the user accepted unsigned)
+    // are parsed.
+    if (manifest_text.size() > max_manifest_size)
+        throw Error(quote(manifest_path) + " is larger than " + human_size(max_manifest_size));
     std::optional<KeyId> key_id;
+    std::optional<Signature> signature;
     if (signature_text) {
-        auto sig = Signature::parse(*signature_text, signature_path);
+        signature = Signature::parse(*signature_text, signature_path);
         key_id = within("checking the signature of " + quote(manifest_path),
-                        [&] { return verify(manifest_text, sig, trusted); });
+                        [&] { return verify(manifest_text, *signature, trusted); });
+    } else if (allow_unsigned == AllowUnsigned::no) {
+        throw Error("the bundle is not signed: it has no " + quote(signature_path))
+            .with_hint(
+                "rebuild it with `airlock-build build --key KEY`, or accept it knowingly "
+                "with --allow-unsigned");
     }
     auto manifest = BundleManifest::parse(manifest_text, manifest_path);
-    if (signature_text) {
-        if (Signature::parse(*signature_text, signature_path).trusted_comment !=
-            manifest.trusted_comment()) {
+    if (signature) {
+        if (signature->trusted_comment != manifest.trusted_comment()) {
             throw Error(
                 "the signed comment does not match the manifest's name, version and "
                 "sequence");
@@ -235,13 +317,13 @@ std::pair<BundleManifest, std::optional<KeyId>> check_manifest(
         throw Error("the bundle " + quote(manifest.name) + " is marked signed but carries no " +
                     quote(signature_path) + ": the signature was removed");
     }
-    if (allow_unsigned == AllowUnsigned::no) {
-        throw Error("the bundle " + quote(manifest.name) + " is not signed")
-            .with_hint(
-                "rebuild it with `airlock-build build --key KEY`, or accept it knowingly "
-                "with --allow-unsigned");
-    }
     return {std::move(manifest), std::nullopt};
+}
+
+RawHead read_head(const std::vector<fs::path>& parts) {
+    auto opened = within("reading the manifest of " + quote(parts.front().string()),
+                         [&] { return open_bundle(parts); });
+    return {std::move(opened.manifest_text), std::move(opened.signature_text)};
 }
 
 VerifyReport read_manifest(const std::vector<fs::path>& parts, const TrustedKeys& trusted,
@@ -301,6 +383,7 @@ VerifyReport read_bundle(const std::vector<fs::path>& parts, const TrustedKeys& 
                 problem(Problem::Kind::duplicate, e.path);
                 continue;
             }
+            // From here on the entry's name is one the checked manifest holds.
             const BundleFile* expected = report.manifest.find(e.path);
             if (expected == nullptr) {
                 problem(Problem::Kind::extra, e.path, std::to_string(e.size) + " bytes");
@@ -350,6 +433,7 @@ VerifyReport read_bundle(const std::vector<fs::path>& parts, const TrustedKeys& 
                         "expected " + expected->sha256 + ", computed " + computed);
             }
         }
+        opened.stream->expect_end();
     } catch (const Error& e) {
         if (e.exit() == Exit::interrupted)
             throw;

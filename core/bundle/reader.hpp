@@ -50,13 +50,22 @@ struct VerifyReport {
 /// The files that make up the bundle named by `path` (itself, or `path.part000…`).
 std::vector<std::filesystem::path> bundle_parts(const std::filesystem::path& path);
 
-/// Checks the manifest text against its signature text (nullopt when the bundle has none).
-/// Throws Error: unknown key (naming its id and the trusted ids), bad signature, missing
-/// signature on a bundle marked signed, or an unsigned bundle without AllowUnsigned::yes.
+/// Checks the manifest text against its signature text (nullopt when the bundle has none), and
+/// only then parses it. Throws Error: unknown key (naming its id and the trusted ids), bad or
+/// legacy (`Ed`) signature, an unsigned bundle without AllowUnsigned::yes (before parsing),
+/// missing signature on a bundle marked signed, a string the manifest grammar refuses.
 /// Returns the parsed manifest and the signer's key id (nullopt when unsigned).
 std::pair<BundleManifest, std::optional<KeyId>> check_manifest(
     const std::string& manifest_text, const std::optional<std::string>& signature_text,
     const TrustedKeys& trusted, AllowUnsigned allow_unsigned);
+
+/// Entries 1–2 as stored, read under the size caps (max_manifest_size, max_signature_size) and
+/// not checked at all: for `list` without a key, which says so.
+struct RawHead {
+    std::string manifest_text;
+    std::optional<std::string> signature_text;
+};
+RawHead read_head(const std::vector<std::filesystem::path>& parts);
 
 /// Reads only entries 1–2 (manifest and signature) and checks them: enough for `list`.
 VerifyReport read_manifest(const std::vector<std::filesystem::path>& parts,

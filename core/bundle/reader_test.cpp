@@ -67,7 +67,8 @@ TEST(BundleManifest, ErrorsPointAtTheLine) {
     };
     EXPECT_EQ(message(base + "[[file]]\npath = \"../etc/passwd\"\nsize = 1\nsha256 = \"" +
                       std::string(64, 'a') + "\"\n"),
-              "m.toml:9:8: [[file]] #1: unsafe or reserved path `../etc/passwd`");
+              "m.toml:9:8: [[file]] #1: path `../etc/passwd` is not allowed: not a plain relative "
+              "path (absolute, `..`, empty component, backslash, control character or too long)");
     EXPECT_EQ(message(base + "[[file]]\npath = \"a\"\nsize = 1\n"),
               "m.toml:8:1: [[file]] #1: missing `sha256`");
     EXPECT_NE(message("format = 1\n[bundle\n").find("m.toml:2:"), std::string::npos);
@@ -75,12 +76,88 @@ TEST(BundleManifest, ErrorsPointAtTheLine) {
 }
 
 TEST(SafePaths, Table) {
-    for (const char* good : {"a", "wheels/x-1.0-py3-none-any.whl", "conda/linux-64/x.conda"}) {
+    for (std::string good : std::vector<std::string>{
+             "a", "wheels/x-1.0-py3-none-any.whl", "conda/linux-64/x.conda",
+             "wheels/caf\xc3\xa9-1.0-py3-none-any.whl", std::string(255, 'x')}) {
         EXPECT_TRUE(is_safe_relative_path(good)) << good;
     }
-    for (const char* bad :
-         {"", "/etc/passwd", "../x", "a/../b", "a/./b", "a//b", "a/", "a\\b", "..", ".", "a/\n"}) {
+    for (std::string bad : std::vector<std::string>{
+             "", "/etc/passwd", "../x", "a/../b", "a/./b", "a//b", "a/", "a\\b", "..", ".", "a/\n",
+             "a\x1b[2J", "a\x7f", "a\xff", "rtl\xe2\x80\xae", std::string(256, 'x'),
+             "a/" + std::string(1100, 'x')}) {
         EXPECT_FALSE(is_safe_relative_path(bad)) << bad;
+    }
+}
+
+TEST(CheckedText, NamesVersionsAndPaths) {
+    auto refused = [](auto make) {
+        try {
+            make();
+        } catch (const Error&) {
+            return true;
+        }
+        return false;
+    };
+    for (std::string good : {"torch-lab", "lab_2.0", "A1"}) {
+        EXPECT_FALSE(refused([&] { (void)BundleName{good}; })) << good;
+        EXPECT_FALSE(refused([&] { (void)TargetName{good}; })) << good;
+    }
+    for (std::string bad :
+         std::vector<std::string>{"", "x/../../y", "/abs", "..", ".hidden", "a b",
+                                  "lab\x1b]0;x\x07", "-rf", std::string(101, 'a'), "caf\xc3\xa9"}) {
+        EXPECT_TRUE(refused([&] { (void)BundleName{bad}; })) << bad;
+        EXPECT_TRUE(refused([&] { (void)TargetName{bad}; })) << bad;
+    }
+    for (std::string good : {"", "numpy", "zope.interface", "Foo_Bar-2"})
+        EXPECT_FALSE(refused([&] { (void)PackageName{good}; })) << good;
+    for (std::string bad : {"/abs/dir", "a/b", "..", "-x", "x-", "n\x1b"})
+        EXPECT_TRUE(refused([&] { (void)PackageName{bad}; })) << bad;
+    for (std::string good : {"", "1.0", "2.5.1+cu124", "1!2.0rc1.post3.dev4", "2026.11.1"})
+        EXPECT_FALSE(refused([&] { (void)VersionText{good}; })) << good;
+    for (std::string bad : {"1.0/../x", "../1", "1 0", "1\n", ".1"})
+        EXPECT_TRUE(refused([&] { (void)VersionText{bad}; })) << bad;
+    // The message escapes what it quotes.
+    try {
+        (void)BundleName{"lab\x1b[31m"};
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(
+            std::string(e.what()),
+            "bundle name `lab\\x1b[31m` is not allowed: use 1-100 letters, digits, `.`, `_` and "
+            "`-`, starting with a letter or digit");
+    }
+}
+
+TEST(BundleManifest, RefusesHostileStringsAtTheirLine) {
+    auto message = [](const std::string& name, const std::string& extra = "") {
+        std::string text = "format = 1\n[bundle]\nname = \"" + name +
+                           "\"\nversion = \"1\"\nsequence = 1\ncreated = \"c\"\nsigned = true\n" +
+                           extra;
+        try {
+            BundleManifest::parse(text, "m.toml");
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_EQ(message("x/../y").substr(0, 29), "m.toml:3:8: [bundle]: bundle ");
+    EXPECT_NE(message("a\\u001b[2J").find("`a\\x1b[2J`"), std::string::npos);
+    EXPECT_NE(message("ok", "[[file]]\npath = \"wheels/a.whl\"\nsize = 1\nsha256 = \"" +
+                                std::string(64, 'a') + "\"\npackage = \"/abs/dir\"\n")
+                  .find("package name `/abs/dir`"),
+              std::string::npos);
+    EXPECT_NE(message("ok", "[[target]]\nname = \"t\"\npython = \"3.12/..\"\nplatform = \"any\"\n")
+                  .find("not a Python version"),
+              std::string::npos);
+}
+
+TEST(CheckManifest, NothingIsParsedBeforeTrust) {
+    // Not TOML at all: an unsigned bundle is refused for being unsigned, not for its syntax.
+    try {
+        check_manifest("[[[ not toml", std::nullopt, {}, AllowUnsigned::no);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("is not signed"), std::string::npos) << e.what();
     }
 }
 

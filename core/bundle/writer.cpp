@@ -82,10 +82,11 @@ WrittenBundle write_bundle_archive(BundleManifest manifest, const std::vector<En
     WrittenBundle out;
     out.manifest_text = manifest.to_toml();
     if (key != nullptr) {
-        out.signature_text = sign(out.manifest_text, *key, manifest.trusted_comment(),
-                                  "airlock bundle " + manifest.name + " " + manifest.version +
-                                      ", signed by key " + to_string(key->id))
-                                 .to_text();
+        out.signature_text =
+            sign(out.manifest_text, *key, manifest.trusted_comment(),
+                 "airlock bundle " + manifest.name.str() + " " + manifest.version.str() +
+                     ", signed by key " + to_string(key->id))
+                .to_text();
     }
 
     archive::PartsSink files(options.output, options.split_size);

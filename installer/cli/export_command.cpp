@@ -14,6 +14,7 @@ struct ExportArgs {
     std::string trust_dir;
     std::string to;
     bool allow_unsigned = false;
+    bool allow_downgrade = false;
 };
 
 }  // namespace
@@ -30,9 +31,13 @@ void add_export_command(CLI::App& app) {
     cmd->add_option("--key", args->keys, "a trusted minisign public key (repeatable)");
     cmd->add_option("--trust-dir", args->trust_dir,
                     "trust every *.pub in this directory (default /etc/airlock/trusted.d)");
-    cmd->add_option("--to", args->to, "the directory to create (must not exist, or be empty)")
+    cmd->add_option("--to", args->to,
+                    "the directory to create (must not exist, be empty, or hold an earlier "
+                    "export of the same bundle, which is replaced)")
         ->required();
     cmd->add_flag("--allow-unsigned", args->allow_unsigned, "accept a bundle without signature");
+    cmd->add_flag("--allow-downgrade", args->allow_downgrade,
+                  "replace an export of the same bundle with an older (lower sequence) one");
     cmd->callback([args] {
         exporter::ExportOptions o;
         o.bundle = args->bundle;
@@ -42,6 +47,8 @@ void add_export_command(CLI::App& app) {
         o.to = args->to;
         o.allow_unsigned =
             args->allow_unsigned ? bundle::AllowUnsigned::yes : bundle::AllowUnsigned::no;
+        o.downgrade =
+            args->allow_downgrade ? install::Downgrade::allow : install::Downgrade::refuse;
         within("exporting the bundle " + quote(args->bundle),
                [&] { exporter::export_bundle(o, std::cout); });
     });

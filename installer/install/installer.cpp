@@ -4,6 +4,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/program.hpp"
+#include "core/base/terminal_text.hpp"
 #include "installer/host/cuda_driver.hpp"
 #include "installer/host/interpreter.hpp"
 #include "installer/host/process.hpp"
@@ -25,7 +26,7 @@ namespace {
 std::vector<host::TargetOffer> offers_of(const bundle::BundleManifest& m) {
     std::vector<host::TargetOffer> out;
     for (const auto& t : m.targets)
-        out.push_back({t.name, t.python, t.platform, t.cuda.value_or("")});
+        out.push_back({t.name.str(), t.python, t.platform, t.cuda.value_or("")});
     return out;
 }
 
@@ -127,10 +128,11 @@ void print_plan(std::ostream& out, const bundle::BundleManifest& m, const std::s
     out << "  packages:    " << wheels.size() << " (" << human_size(total)
         << " to verify and unpack)\n";
     for (const auto* w : wheels) {
-        out << "    " << w->package << " " << w->version << "  "
-            << fs::path(w->path).filename().string() << "  " << human_size(w->size) << "\n";
+        out << "    " << terminal_text(w->package) << " " << terminal_text(w->version) << "  "
+            << terminal_text(fs::path(w->path.str()).filename().string()) << "  "
+            << human_size(w->size) << "\n";
     }
-    const fs::path tmp = tmp_parent / (".airlock-" + m.name + "-XXXXXX");
+    const fs::path tmp = tmp_parent / (".airlock-" + m.name.str() + "-XXXXXX");
     out << "  steps:\n";
     int n = 1;
     out << "    " << n++ << ". verify every file's size and sha256 while unpacking into "
@@ -143,7 +145,7 @@ void print_plan(std::ostream& out, const bundle::BundleManifest& m, const std::s
     out << "    " << n++ << ". "
         << host::render_command(
                pip_command(python_for_pip, tmp / "wheels",
-                           tmp / "airlock" / ("requirements." + c.target->name + ".txt")))
+                           tmp / "airlock" / ("requirements." + c.target->name.str() + ".txt")))
         << "   (environment without PIP_*, PYTHONPATH, PYTHONHOME, PYTHONUSERBASE)\n";
     out << "    " << n++ << ". record sequence " << m.sequence << " of `" << m.name << "` in "
         << state_file.string() << "\n";
@@ -204,7 +206,8 @@ void install(const InstallOptions& o, std::ostream& out, std::ostream& err) {
     for (const auto& w : host::cuda_warnings(target.name, target.cuda.value_or(""), driver))
         err << "warning: " << w << "\n";
 
-    const std::string requirements_rel = "airlock/requirements." + target.name + ".txt";
+    // Paths below are built only from checked values (BundleName, TargetName).
+    const std::string requirements_rel = "airlock/requirements." + target.name.str() + ".txt";
     if (!m.find(requirements_rel)) {
         throw Error("the bundle lists no " + quote(requirements_rel) + " for target " +
                     quote(target.name))
@@ -243,7 +246,7 @@ void install(const InstallOptions& o, std::ostream& out, std::ostream& err) {
         << ", " << signer << "), target " << target.name << " with "
         << choice.interpreter.describe() << "\n"
         << std::flush;
-    TempTree tmp(tmp_parent, ".airlock-" + m.name + "-");
+    TempTree tmp(tmp_parent, ".airlock-" + m.name.str() + "-");
     auto report = within("verifying and unpacking the bundle " + quote(o.bundle.string()), [&] {
         auto r = bundle::read_bundle(parts, trusted, tmp.path(), o.allow_unsigned);
         r.throw_if_problems();

@@ -84,7 +84,8 @@ fs::path default_state_file() {
     return fs::path(home ? home : ".") / ".local" / "state" / "airlock" / "state.toml";
 }
 
-RollbackState::RollbackState(fs::path file) : file_(std::move(file)) {}
+RollbackState::RollbackState(fs::path file, std::string recorded)
+    : file_(std::move(file)), recorded_(std::move(recorded)) {}
 
 std::map<std::string, InstalledBundle> RollbackState::load() const {
     std::map<std::string, InstalledBundle> out;
@@ -130,11 +131,11 @@ void RollbackState::check(const std::string& bundle, std::uint64_t sequence,
     auto have = installed(bundle);
     if (!have || sequence >= have->sequence || downgrade == Downgrade::allow)
         return;
-    throw Error(
-        "bundle " + quote(bundle) + " " + version + " has sequence " + std::to_string(sequence) +
-        ", older than sequence " + std::to_string(have->sequence) + " (version " + have->version +
-        ") installed on this machine" +
-        (have->installed_at.empty() ? "" : " at " + have->installed_at) + "; refusing a rollback")
+    throw Error("bundle " + quote(bundle) + " " + version + " has sequence " +
+                std::to_string(sequence) + ", older than sequence " +
+                std::to_string(have->sequence) + " (version " + have->version + ") " + recorded_ +
+                (have->installed_at.empty() ? "" : " at " + have->installed_at) +
+                "; refusing a rollback")
         .with_hint(
             "a replayed old bundle may reintroduce fixed vulnerabilities; if the older "
             "bundle is really wanted, pass --allow-downgrade (state file: " +

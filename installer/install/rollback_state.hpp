@@ -24,7 +24,9 @@ enum class Downgrade { refuse, allow };
 
 class RollbackState {
   public:
-    explicit RollbackState(std::filesystem::path file);
+    /// `recorded` ends the refusal message: "installed on this machine", "exported to `DIR`".
+    explicit RollbackState(std::filesystem::path file,
+                           std::string recorded = "installed on this machine");
 
     /// The record for `bundle`, read from the file now (nullopt when never installed).
     std::optional<InstalledBundle> installed(const std::string& bundle) const;
@@ -42,10 +44,12 @@ class RollbackState {
 
     const std::filesystem::path& file() const { return file_; }
 
-  private:
+    /// Every record, read from the file now.
     std::map<std::string, InstalledBundle> load() const;
 
+  private:
     std::filesystem::path file_;
+    std::string recorded_;
 };
 
 }  // namespace airlock::install

@@ -42,6 +42,7 @@ class Entry:
     kind: str = "file"  # file | symlink | hardlink | dir
     link: str = ""
     source: Optional[Path] = None  # stream from here instead of `data`
+    pax: Optional[Dict[str, str]] = None  # extra pax header records for this entry
 
     def size(self) -> int:
         return self.source.stat().st_size if self.source else len(self.data)
@@ -68,7 +69,17 @@ def sha256_file(path: Path) -> str:
 
 
 def _toml_string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A TOML basic string; control characters as \\uXXXX escapes, so hostile names (ESC, BEL,
+    newlines) survive into a well-formed, signable manifest."""
+    out = []
+    for ch in s:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append("\\u%04x" % ord(ch))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 _WHEEL = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$")
@@ -125,13 +136,15 @@ class Manifest:
         return "bundle:%s\tversion:%s\tsequence:%d" % (self.name, self.version, self.sequence)
 
 
-def sign(manifest_text: str, secret_key: Path, trusted_comment: str, workdir: Path) -> str:
-    """minisign's signature file text for `manifest_text`."""
+def sign(manifest_text: str, secret_key: Path, trusted_comment: str, workdir: Path, legacy: bool = False) -> str:
+    """minisign's signature file text for `manifest_text` (prehashed `ED`; legacy `Ed` with
+    `legacy`, as `minisign -S -l` writes)."""
     m = workdir / "manifest.toml.tosign"
     m.write_text(manifest_text)
     sig = workdir / "manifest.toml.tosign.minisig"
     r = subprocess.run(
-        ["minisign", "-S", "-s", str(secret_key), "-m", str(m), "-x", str(sig), "-t", trusted_comment],
+        ["minisign", "-S", "-s", str(secret_key), "-m", str(m), "-x", str(sig), "-t", trusted_comment]
+        + (["-l"] if legacy else []),
         capture_output=True, text=True, stdin=subprocess.DEVNULL,
     )
     if r.returncode != 0:
@@ -187,6 +200,8 @@ def write_tar(out: Path, entries: Iterable[Entry]) -> Path:
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             info.mode = 0o644
+            if e.pax:
+                info.pax_headers = dict(e.pax)
             if e.kind == "symlink":
                 info.type = tarfile.SYMTYPE
                 info.linkname = e.link
@@ -220,10 +235,12 @@ def make_bundle(
     sequence: int = 1,
     tamper: Optional[Callable[[Manifest, List[Entry]], None]] = None,
     tamper_after_sign: Optional[Callable[[List[Entry]], None]] = None,
+    legacy_signature: bool = False,
 ) -> Path:
     """Writes a bundle. `tamper(manifest, payload)` edits both before signing (a consistent but
-    e.g. unsafe bundle); `tamper_after_sign(all_entries)` edits the finished entry list (manifest
-    and signature included), as an attacker would."""
+    e.g. unsafe bundle: hostile names, package names and paths, signed with the real key);
+    `tamper_after_sign(all_entries)` edits the finished entry list (manifest and signature
+    included), as an attacker would. `name` may be hostile too (`/../`, control characters)."""
     manifest, payload = plan(name, version, sequence, targets)
     manifest.signed = secret_key is not None
     if tamper:
@@ -231,7 +248,7 @@ def make_bundle(
     text = manifest.text()
     entries = [Entry("airlock/manifest.toml", text.encode())]
     if secret_key is not None:
-        sig = sign(text, secret_key, manifest.trusted_comment(), out.parent)
+        sig = sign(text, secret_key, manifest.trusted_comment(), out.parent, legacy=legacy_signature)
         entries.append(Entry("airlock/manifest.toml.minisig", sig.encode()))
     entries += payload
     if tamper_after_sign:

@@ -23,8 +23,8 @@ class ExportTest(InstallerTestCase):
         }
         self.bundle = bm.make_bundle(self.tmp / "lab.bundle", targets, secret_key=self.sec, name="lab")
 
-    def export(self, to: Path, bundle=None):
-        return run_install(["export", bundle or self.bundle, "--key", self.pub, "--to", to], self.state)
+    def export(self, to: Path, bundle=None, *extra):
+        return run_install(["export", bundle or self.bundle, "--key", self.pub, "--to", to, *extra], self.state)
 
     def test_tree_layout_and_pages(self):
         out_dir = self.tmp / "site" / "lab"
@@ -43,10 +43,52 @@ class ExportTest(InstallerTestCase):
         self.assertNotIn("data-requires-python", (out_dir / "simple/gamma/index.html").read_text())
         self.assertEqual(leftovers(out_dir.parent), [])
         self.assertEqual(oct(out_dir.stat().st_mode & 0o777), "0o755")
-        # An existing, non-empty destination is refused.
-        code, out, err = self.export(out_dir)
+        # An existing, non-empty destination that is not an earlier export is refused.
+        other = self.tmp / "site" / "other"
+        other.mkdir()
+        (other / "index.html").write_text("mine")
+        code, out, err = self.export(other)
         self.assertEqual(code, 1)
         self.assertInOutput("already exists and is not empty", err)
+        self.assertEqual(os.listdir(other), ["index.html"])
+
+    def test_anti_rollback_for_the_exported_tree(self):
+        site = self.tmp / "site"
+        site.mkdir()
+        out_dir = site / "lab"
+        targets = {host_target("3.12"): [self.wheels["alpha"], self.wheels["beta"]]}
+        newer = bm.make_bundle(self.tmp / "lab-7.bundle", targets, secret_key=self.sec, name="lab", version="7.0",
+                               sequence=7)
+        older = bm.make_bundle(self.tmp / "lab-3.bundle", targets, secret_key=self.sec, name="lab", version="3.0",
+                               sequence=3)
+        code, out, err = self.export(out_dir, newer)
+        self.assertEqual(code, 0, err)
+        state = (out_dir / "airlock" / "export-state.toml").read_text()
+        self.assertIn('[bundle."lab"]', state)
+        self.assertIn("sequence = 7", state)
+        # An older bundle over the newer export is refused, and the export is untouched.
+        code, out, err = self.export(out_dir, older)
+        self.assertEqual(code, 1, out + err)
+        self.assertInOutput("sequence 3, older than sequence 7", err)
+        self.assertInOutput("--allow-downgrade", err)
+        self.assertIn('version = "7.0"', (out_dir / "airlock" / "manifest.toml").read_text())
+        # A different bundle is not exported over it either.
+        code, out, err = self.export(out_dir, self.bundle)  # named "lab" too: same name is fine
+        self.assertEqual(code, 1, out + err)  # sequence 1 < 7
+        other = bm.make_bundle(self.tmp / "other.bundle", targets, secret_key=self.sec, name="other", sequence=9)
+        code, out, err = self.export(out_dir, other)
+        self.assertEqual(code, 1, out + err)
+        self.assertInOutput("holds the bundle `lab`", err)
+        # Knowingly: the older one replaces it, and becomes the new floor.
+        code, out, err = self.export(out_dir, older, "--allow-downgrade")
+        self.assertEqual(code, 0, err)
+        self.assertIn('version = "3.0"', (out_dir / "airlock" / "manifest.toml").read_text())
+        self.assertIn("sequence = 3", (out_dir / "airlock" / "export-state.toml").read_text())
+        # A newer one replaces it without a flag.
+        code, out, err = self.export(out_dir, newer)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(leftovers(site), [])
+        self.assertEqual(sorted(os.listdir(site)), ["lab"])
 
     def test_tampered_bundle_exports_nothing(self):
         def attack(entries):

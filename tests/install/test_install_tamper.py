@@ -163,7 +163,7 @@ class TamperTest(InstallerTestCase):
         def unsafe(manifest, payload):
             manifest.files.append({"path": "../x", "size": 1, "sha256": "0" * 64})
 
-        self.refused(self.bundle(tamper=unsafe), "unsafe or reserved path")
+        self.refused(self.bundle(tamper=unsafe), "path `../x` is not allowed")
 
     # --------------------------------------------------------- a failing pip removes the venv
     def test_pip_failure_removes_the_created_venv(self):
