@@ -1,6 +1,7 @@
 #include "installer/cli/app.hpp"
 
 #include "core/base/human_size.hpp"
+#include "core/base/terminal_text.hpp"
 
 #include "core/base/error.hpp"
 #include "core/bundle/reader.hpp"
@@ -39,7 +40,8 @@ void run_verify(const VerifyArgs& a) {
     std::cout << "OK: bundle `" << m.name << "` " << m.version << " (sequence " << m.sequence
               << "): "
               << (report.key_id
-                      ? "signature good (key " + verify::describe_key(*report.key_id, trusted) + ")"
+                      ? "signature good (key " +
+                            terminal_text(verify::describe_key(*report.key_id, trusted)) + ")"
                       : std::string("UNSIGNED (accepted because of --allow-unsigned)"))
               << ", " << m.files.size() << " files, " << human_size(report.bytes_checked)
               << " checked\n";

@@ -191,7 +191,8 @@ void install(const InstallOptions& o, std::ostream& out, std::ostream& err) {
                        [&] { return bundle::read_manifest(parts, trusted, o.allow_unsigned); });
     const auto& m = head.manifest;
     const std::string signer =
-        head.key_id ? "signed by key " + verify::describe_key(*head.key_id, trusted) : "UNSIGNED";
+        head.key_id ? "signed by key " + terminal_text(verify::describe_key(*head.key_id, trusted))
+                    : "UNSIGNED";
     if (!head.key_id)
         err << "warning: the bundle `" << m.name
             << "` is not signed; installing it because of --allow-unsigned\n";
