@@ -5,6 +5,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <utility>
+
 namespace airlock::archive {
 
 struct TarReaderCallbacks {
@@ -61,9 +63,21 @@ void TarReader::fail(const std::string& what) {
 }
 
 std::size_t TarReader::fill(char* buffer) {
+    if (pending_error_)
+        std::rethrow_exception(std::exchange(pending_error_, nullptr));
     std::size_t got = 0;
     while (got < buffer_size) {
-        std::size_t n = source_.read(buffer + got, buffer_size - got);
+        std::size_t n = 0;
+        try {
+            n = source_.read(buffer + got, buffer_size - got);
+        } catch (const Error& e) {
+            // Bytes read before the failure are handed out first, so a damaged stream after the
+            // end-of-archive marker is reported there, not against the last entry.
+            if (got == 0 || e.exit() == Exit::interrupted)
+                throw;
+            pending_error_ = std::current_exception();
+            break;
+        }
         if (n == 0)
             break;
         got += n;

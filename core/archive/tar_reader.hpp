@@ -60,6 +60,7 @@ class TarReader {
     bool at_end_ = false;
     std::int64_t expected_offset_ = 0;
     std::exception_ptr source_error_;
+    std::exception_ptr pending_error_;  ///< the source failed after fill() had bytes to return
     friend struct TarReaderCallbacks;
 };
 

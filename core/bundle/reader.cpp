@@ -77,10 +77,18 @@ class BundleStream {
         try {
             at = tar_->data_after_end();
         } catch (const Error& e) {
-            if (parts_.size() < 2 || e.exit() != Exit::user)
+            if (e.exit() != Exit::user)
                 throw;
-            throw Error(std::string(e.what()) + " (reading past the end of the archive, in " +
-                        quote(files_.current().string()) + ")");
+            std::string where;
+            if (parts_.size() > 1)
+                where = " (reading " + quote(files_.current().string()) + ")";
+            throw Error(
+                "unexpected data after the end of the archive (the end-of-archive marker "
+                "ends at offset " +
+                std::to_string(end) + "): " + e.what() + where)
+                .with_hint(
+                    "something was appended to the bundle after it was written; copy it again "
+                    "from its source");
         }
         if (!at)
             return;

@@ -218,6 +218,16 @@ class HostileBundleTest(unittest.TestCase):
         garbage = self.tmp / "garbage.bundle"
         garbage.write_bytes(good.read_bytes() + bytes(100) + b"garbage")
         self.refused(["verify", garbage, "--key", self.pub], "offset %d" % (end + 100))
+        if shutil.which("zstd"):
+            # Compressed: garbage after the zstd frame is named as after the archive, not
+            # blamed on the last entry.
+            z = self.tmp / "z.bundle"
+            subprocess.run(["zstd", "-q", str(good), "-o", str(z)], check=True)
+            code, out, err = self.run_raw("verify", z, "--key", self.pub)
+            self.assertEqual(code, 0, err)
+            z.write_bytes(z.read_bytes() + b"garbage")
+            err = self.refused(["verify", z, "--key", self.pub], "after the end of the archive", "zstd")
+            self.assertNotIn(self.wheels["beta"].name, err)
         if self.python != sys.executable:
             self.refused(["install", garbage, "--key", self.pub, "--venv", self.dest / "venv", "--python",
                           self.python], "after the end of the archive")
