@@ -10,6 +10,7 @@
 #include "builder/pack/signing_key.hpp"
 #include "core/base/error.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -24,8 +25,29 @@ struct BuildArgs {
     bool zstd = false;
     std::string split_size;
     std::optional<std::uint64_t> sequence;
+    bool self_extracting = false;
+    std::string installer;
     FetchFlags flags;
 };
+
+/// The static installer a self-extracting bundle starts with: --installer, else the one beside
+/// this program (build/bin/airlock-install-static, or /usr/bin/airlock-install from the .deb,
+/// which is static). write_bundle checks that it is static.
+std::filesystem::path static_installer(const std::string& given) {
+    if (!given.empty())
+        return given;
+    std::error_code ec;
+    auto dir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+    for (const char* name : {"airlock-install-static", "airlock-install"}) {
+        if (!ec && std::filesystem::is_regular_file(dir / name))
+            return dir / name;
+    }
+    throw Error("--self-extracting needs the static installer, and none is beside " +
+                quote(dir.string()))
+        .with_hint(
+            "pass --installer PATH (build/bin/airlock-install-static, or "
+            "/usr/bin/airlock-install from the airlock-install package)");
+}
 
 pack::PackTarget pack_target(const manifest::TargetSpec& spec, const lock::TargetLock& lock) {
     pack::PackTarget target;
@@ -50,6 +72,13 @@ void run_build(const BuildArgs& args) {
     input.options.output = args.output;
     input.options.compression = args.zstd ? bundle::Compression::zstd : bundle::Compression::none;
     input.options.sequence = args.sequence;
+    if (args.self_extracting) {
+        if (!args.split_size.empty())
+            throw Error("--self-extracting and --split-size do not go together", Exit::usage);
+        input.options.installer = static_installer(args.installer);
+    } else if (!args.installer.empty()) {
+        throw Error("--installer is only for --self-extracting", Exit::usage);
+    }
     if (!args.split_size.empty()) {
         input.options.split_size = pack::try_parse_size(args.split_size);
         if (!input.options.split_size || *input.options.split_size == 0) {
@@ -93,6 +122,11 @@ void run_build(const BuildArgs& args) {
                   << (input.key ? "signed" : "UNSIGNED") << "\n";
         for (const auto& part : result.files)
             std::cout << "  " << part.string() << "\n";
+        if (args.self_extracting) {
+            std::cout << "self-extracting: run `" << result.files.front().string()
+                      << " install --key KEY.pub --venv DIR` (or verify, list, export) on the "
+                         "offline machine\n";
+        }
     }
 }
 
@@ -118,6 +152,12 @@ void add_build_command(CLI::App& app) {
     cmd->add_option("--sequence", args->sequence,
                     "the bundle's sequence number (default: SOURCE_DATE_EPOCH, else now); "
                     "installers refuse a lower one than they have installed");
+    cmd->add_flag("--self-extracting", args->self_extracting,
+                  "write one executable: the static airlock-install followed by the bundle, so "
+                  "`./FILE install --key KEY.pub --venv DIR` works on a bare machine");
+    cmd->add_option("--installer", args->installer,
+                    "the static installer for --self-extracting (default: airlock-install-static "
+                    "or airlock-install beside this program)");
     args->flags.add_to(cmd);
     cmd->callback([args] {
         within("cannot build bundle from " + quote(args->manifest), [&] { run_build(*args); });

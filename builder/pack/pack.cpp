@@ -189,6 +189,7 @@ PackResult write_bundle(const PackInput& input) {
         o.zstd_level = input.options.zstd_level;
         o.zstd_threads = input.options.zstd_threads;
         o.split_size = input.options.split_size;
+        o.installer = input.options.installer;
         o.mtime = epoch.value_or(0);
         auto written =
             bundle::write_bundle_archive(m, sources, input.key ? &*input.key : nullptr, o);

@@ -44,6 +44,8 @@ struct PackOptions {
     /// Default: SOURCE_DATE_EPOCH, else the current time. Must grow with every build of a
     /// bundle name (installers refuse a lower one).
     std::optional<std::uint64_t> sequence;
+    /// A static airlock-install to put before the bundle: one self-extracting executable.
+    std::optional<std::filesystem::path> installer;
 };
 
 struct PackInput {

@@ -8,6 +8,7 @@
 #include "core/base/program.hpp"
 #include "core/base/terminal_text.hpp"
 #include "core/bundle/minisign.hpp"
+#include "core/bundle/self_extracting.hpp"
 #include "core/digest/sha256.hpp"
 
 #include <fcntl.h>
@@ -33,10 +34,18 @@ constexpr std::uint64_t tar_record = 20 * 512;
 class BundleStream {
   public:
     explicit BundleStream(const std::vector<fs::path>& parts) : parts_(parts), files_(parts) {
+        // A self-extracting file (an installer, the bundle, a trailer) is read from where its
+        // trailer says the bundle is; anything else as the parts it is.
+        if (parts.size() == 1) {
+            if (auto embedded = find_embedded_bundle(parts.front()))
+                embedded_ = std::make_unique<EmbeddedBundleSource>(parts.front(), *embedded);
+        }
+        archive::ByteSource& bytes = embedded_ ? static_cast<archive::ByteSource&>(*embedded_)
+                                               : static_cast<archive::ByteSource&>(files_);
         std::string head(4, '\0');
         std::size_t got = 0;
         while (got < 4) {
-            std::size_t n = files_.read(head.data() + got, 4 - got);
+            std::size_t n = bytes.read(head.data() + got, 4 - got);
             if (n == 0)
                 break;
             got += n;
@@ -44,13 +53,22 @@ class BundleStream {
         head.resize(got);
         zstd_ = archive::is_zstd(head);
         if (zstd_) {
-            source_ = std::make_unique<archive::ZstdSource>(files_, head);
+            source_ = std::make_unique<archive::ZstdSource>(bytes, head);
         } else {
-            source_ = std::make_unique<archive::PrefixedSource>(files_, head);
+            source_ = std::make_unique<archive::PrefixedSource>(bytes, head);
         }
         tar_ = std::make_unique<archive::TarReader>(*source_);
     }
     archive::TarReader& tar() { return *tar_; }
+    /// After the last entry: a self-extracting file is read to the end of its bundle, where its
+    /// trailer's sha256 is checked (throws Error on a mismatch).
+    void finish_embedded() {
+        if (!embedded_)
+            return;
+        std::vector<char> rest(1 << 16);
+        while (embedded_->read(rest.data(), rest.size()) > 0) {
+        }
+    }
 
     /// After the last entry: only zero padding may follow the end-of-archive marker, and no part
     /// may begin after the archive's last record (a stale `.partNNN` of another bundle). Throws
@@ -126,6 +144,7 @@ class BundleStream {
     std::vector<fs::path> parts_;
     bool zstd_ = false;
     archive::PartsSource files_;
+    std::unique_ptr<EmbeddedBundleSource> embedded_;
     std::unique_ptr<archive::ByteSource> source_;
     std::unique_ptr<archive::TarReader> tar_;
 };
@@ -442,6 +461,7 @@ VerifyReport read_bundle(const std::vector<fs::path>& parts, const TrustedKeys& 
             }
         }
         opened.stream->expect_end();
+        opened.stream->finish_embedded();
     } catch (const Error& e) {
         if (e.exit() == Exit::interrupted)
             throw;

@@ -6,12 +6,14 @@
 #include "core/base/error.hpp"
 #include "core/base/program.hpp"
 #include "core/bundle/minisign.hpp"
+#include "core/bundle/self_extracting.hpp"
 #include "core/digest/sha256.hpp"
 
 #include <algorithm>
 #include <map>
 
 namespace airlock::bundle {
+namespace fs = std::filesystem;
 namespace {
 
 int group_of(const std::string& path) {
@@ -89,11 +91,21 @@ WrittenBundle write_bundle_archive(BundleManifest manifest, const std::vector<En
                 .to_text();
     }
 
+    if (options.installer && options.split_size) {
+        throw Error("a self-extracting bundle cannot be split into parts", Exit::usage);
+    }
     archive::PartsSink files(options.output, options.split_size);
-    std::unique_ptr<archive::ZstdSink> zstd;
     archive::ByteSink* sink = &files;
+    std::unique_ptr<SelfExtractingSink> sfx;
+    if (options.installer) {
+        sfx = within("adding the installer " + quote(options.installer->string()), [&] {
+            return std::make_unique<SelfExtractingSink>(files, *options.installer);
+        });
+        sink = sfx.get();
+    }
+    std::unique_ptr<archive::ZstdSink> zstd;
     if (options.compression == Compression::zstd) {
-        zstd = std::make_unique<archive::ZstdSink>(files, options.zstd_level, options.zstd_threads);
+        zstd = std::make_unique<archive::ZstdSink>(*sink, options.zstd_level, options.zstd_threads);
         sink = zstd.get();
     }
     archive::TarWriter tar(*sink, options.mtime);
@@ -118,6 +130,15 @@ WrittenBundle write_bundle_archive(BundleManifest manifest, const std::vector<En
     tar.finish();
     out.bytes = files.bytes_written();
     out.files = files.commit();
+    if (options.installer) {
+        std::error_code ec;
+        fs::permissions(out.files.front(),
+                        fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                        fs::perm_options::add, ec);
+        if (ec)
+            throw Error("cannot make " + quote(out.files.front().string()) +
+                        " executable: " + ec.message());
+    }
     return out;
 }
 

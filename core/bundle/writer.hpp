@@ -23,6 +23,9 @@ struct WriteOptions {
     int zstd_threads = 2;                     ///< pinned: output is the same whatever the machine
     std::optional<std::uint64_t> split_size;  ///< write `output.part000…`, each at most this big
     std::int64_t mtime = 0;                   ///< stamped on every entry (SOURCE_DATE_EPOCH)
+    /// A static airlock-install to write before the bundle, making `output` one executable
+    /// (core/bundle/self_extracting.hpp). Not with split_size.
+    std::optional<std::filesystem::path> installer;
 };
 
 /// Where one manifest file's bytes come from: a file on disk (streamed) or bytes in memory.

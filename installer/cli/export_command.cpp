@@ -26,8 +26,7 @@ void add_export_command(CLI::App& app) {
         "Verify a bundle and write its wheels as a static PEP 503 index (simple/, files/, "
         "README.txt) that nginx, Apache, Artifactory or Nexus serve as-is; machines then install "
         "with `pip install --index-url http://…/simple`.");
-    cmd->add_option("bundle", args->bundle, "the bundle file (or the first of its .partNNN files)")
-        ->required();
+    add_bundle_argument(*cmd, args->bundle);
     cmd->add_option("--key", args->keys, "a trusted minisign public key (repeatable)");
     cmd->add_option("--trust-dir", args->trust_dir,
                     "trust every *.pub in this directory (default /etc/airlock/trusted.d)");
@@ -39,6 +38,7 @@ void add_export_command(CLI::App& app) {
     cmd->add_flag("--allow-downgrade", args->allow_downgrade,
                   "replace an export of the same bundle with an older (lower sequence) one");
     cmd->callback([args] {
+        args->bundle = bundle_or_self(args->bundle);
         exporter::ExportOptions o;
         o.bundle = args->bundle;
         o.keys.assign(args->keys.begin(), args->keys.end());

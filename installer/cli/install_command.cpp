@@ -51,8 +51,7 @@ void add_install_command(CLI::App& app) {
         "Verify a bundle, pick the target that fits this host, unpack it next to the destination "
         "while hashing, and install it with pip (no index, hashes required, isolated from the "
         "host's pip configuration). All or nothing.");
-    cmd->add_option("bundle", args->bundle, "the bundle file (or the first of its .partNNN files)")
-        ->required();
+    add_bundle_argument(*cmd, args->bundle);
     cmd->add_option("--key", args->keys, "a trusted minisign public key (repeatable)");
     cmd->add_option("--trust-dir", args->trust_dir,
                     "trust every *.pub in this directory (default /etc/airlock/trusted.d)");
@@ -69,7 +68,10 @@ void add_install_command(CLI::App& app) {
     cmd->add_flag("--allow-unsigned", args->allow_unsigned, "accept a bundle without signature");
     cmd->add_flag("--allow-downgrade", args->allow_downgrade,
                   "accept a bundle older (lower sequence) than one installed before");
-    cmd->callback([args] { run_install(*args); });
+    cmd->callback([args] {
+        args->bundle = bundle_or_self(args->bundle);
+        run_install(*args);
+    });
 }
 
 }  // namespace airlock::installer

@@ -53,13 +53,15 @@ void add_list_command(CLI::App& app) {
         "list",
         "Show a bundle's name, version, sequence, signer key id, targets and the packages of each "
         "target (reads only the manifest).");
-    cmd->add_option("bundle", args->bundle, "the bundle file (or the first of its .partNNN files)")
-        ->required();
+    add_bundle_argument(*cmd, args->bundle);
     cmd->add_option("--key", args->keys,
                     "check the manifest signature against this key (repeatable)");
     cmd->add_option("--trust-dir", args->trust_dir,
                     "check it against every *.pub in this directory");
-    cmd->callback([args] { run_list(*args); });
+    cmd->callback([args] {
+        args->bundle = bundle_or_self(args->bundle);
+        run_list(*args);
+    });
 }
 
 }  // namespace airlock::installer

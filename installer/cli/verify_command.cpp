@@ -56,14 +56,16 @@ void add_verify_command(CLI::App& app) {
         "Check a bundle's signature against trusted keys, then every file's size and sha256; "
         "report every problem (missing, extra, wrong size, wrong hash, unsafe path). Writes "
         "nothing.");
-    cmd->add_option("bundle", args->bundle, "the bundle file (or the first of its .partNNN files)")
-        ->required();
+    add_bundle_argument(*cmd, args->bundle);
     cmd->add_option("--key", args->keys, "a trusted minisign public key (repeatable)");
     cmd->add_option("--trust-dir", args->trust_dir,
                     "trust every *.pub in this directory (default /etc/airlock/trusted.d when no "
                     "--key is given)");
     cmd->add_flag("--allow-unsigned", args->allow_unsigned, "accept a bundle without signature");
-    cmd->callback([args] { run_verify(*args); });
+    cmd->callback([args] {
+        args->bundle = bundle_or_self(args->bundle);
+        run_verify(*args);
+    });
 }
 
 }  // namespace airlock::installer
