@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -127,6 +128,49 @@ class StaticInstallerTest(unittest.TestCase):
         code, out, err = in_chroot(root, "/airlock-install", "verify", "/lab.bundle", "--key", "/other.pub")
         self.assertEqual(code, 1, out + err)
         self.assertIn("error:", err)
+
+    def test_install_in_a_minimal_debian_root(self):
+        if os.environ.get("AIRLOCK_TEST_DEBOOTSTRAP") != "1":
+            self.skipTest("set AIRLOCK_TEST_DEBOOTSTRAP=1 to install in a debootstrap'ed minimal Debian "
+                          "(needs debootstrap and the Debian mirror; cached after the first run)")
+        why = can_chroot()
+        if why or os.geteuid() != 0:
+            self.skipTest(why or "debootstrap needs root")
+        root = minimal_debian()
+        work = Path(tempfile.mkdtemp(prefix="airlock-", dir=root / "tmp"))
+        self.addCleanup(shutil.rmtree, work, True)
+        inside = "/tmp/" + work.name
+        shutil.copy2(self.exe, work / "airlock-install")
+        shutil.copy2(self.bundle, work / "lab.bundle")
+        shutil.copy2(self.pub, work / "site.pub")
+        code, out, err = in_chroot(root, inside + "/airlock-install", "install", inside + "/lab.bundle", "--key",
+                                   inside + "/site.pub", "--venv", inside + "/venv", "--python", "/usr/bin/python3",
+                                   timeout=600)
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("target linux-py311", out)
+        code, out, err = in_chroot(root, inside + "/venv/bin/python", "-c", "import alpha, beta; print('ok')")
+        self.assertEqual((code, out.strip()), (0, "ok"), err)
+
+
+def minimal_debian() -> Path:
+    """A Debian 12 minbase root with python3 and python3-venv, made once and cached."""
+    cache = Path(os.environ.get("AIRLOCK_DEBOOTSTRAP_CACHE", "/var/cache/airlock-tests/debootstrap"))
+    root = cache / "bookworm-minbase-python3"
+    if (root / ".airlock-complete").exists():
+        return root
+    debootstrap = shutil.which("debootstrap") or ("/usr/sbin/debootstrap" if Path("/usr/sbin/debootstrap").exists() else None)
+    if debootstrap is None:
+        raise unittest.SkipTest("debootstrap is not installed (apt-get install debootstrap)")
+    mirror = os.environ.get("AIRLOCK_DEBIAN_MIRROR", "http://deb.debian.org/debian")
+    shutil.rmtree(root, ignore_errors=True)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run([debootstrap, "--variant=minbase", "--include=python3,python3-venv", "bookworm", str(root), mirror],
+                       capture_output=True, text=True, timeout=1800)
+    if r.returncode != 0:
+        shutil.rmtree(root, ignore_errors=True)
+        raise unittest.SkipTest("debootstrap could not reach %s: %s" % (mirror, (r.stderr or r.stdout).strip()[-300:]))
+    (root / ".airlock-complete").write_text("ok\n")
+    return root
 
 
 if __name__ == "__main__":
