@@ -64,6 +64,7 @@ pack::PackTarget pack_target(const manifest::TargetSpec& spec, const lock::Targe
 }
 
 void run_build(const BuildArgs& args) {
+    args.flags.check();
     auto manifest = manifest::load_manifest(args.manifest);
 
     pack::PackInput input;
@@ -90,11 +91,15 @@ void run_build(const BuildArgs& args) {
     if (!args.key.empty())
         input.key = pack::load_signing_key(args.key);
 
-    auto locks = obtain_locks(manifest, args.lock_dir, args.flags.cache_dir);
+    auto options = args.flags.options();
+    options.network.credentials = manifest_credentials(manifest);
+    resolve::ResolveOptions resolve_options;
+    resolve_options.cache_dir = args.flags.cache_dir;
+    resolve_options.network = options.network;
+    auto locks = obtain_locks(manifest, args.lock_dir, resolve_options);
     auto files = closure_files(locks);
-    auto fetched = within("downloading the locked files", [&] {
-        return fetch::fetch_all(fetch_items(files), args.flags.options());
-    });
+    auto fetched = within("downloading the locked files",
+                          [&] { return fetch::fetch_all(fetch_items(files), options); });
 
     for (std::size_t i = 0; i < manifest.targets.size(); ++i) {
         input.targets.push_back(pack_target(manifest.targets[i], locks[i]));

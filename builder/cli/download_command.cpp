@@ -2,6 +2,7 @@
 #include "builder/cli/fetch_flags.hpp"
 #include "builder/fetch/download_list.hpp"
 #include "builder/fetch/wheelhouse.hpp"
+#include "builder/net/credential_store.hpp"
 #include "core/base/error.hpp"
 #include "core/base/read_file.hpp"
 
@@ -18,9 +19,21 @@ struct DownloadArgs {
 };
 
 void run_download(const DownloadArgs& args) {
+    args.flags.check();
     auto text = read_file(args.list, "the download list",
                           "LIST is a text file of `URL [MIRROR…] [sha256=HEX] [size=N]` lines");
     auto items = fetch::parse_download_list(text, args.list);
+    // A `user:password@` in the list is kept in memory for its server, never in a URL.
+    auto credentials = std::make_shared<net::CredentialStore>();
+    for (auto& item : items) {
+        for (auto& url : item.urls) {
+            std::optional<net::Credentials> secret;
+            auto parsed = net::Url::parse(url, &secret);
+            if (secret)
+                credentials->add(parsed, std::move(*secret));
+            url = parsed.str();
+        }
+    }
     std::map<std::string, const fetch::FetchItem*> by_name;
     for (const auto& item : items) {
         auto [it, fresh] = by_name.emplace(item.filename, &item);
@@ -30,7 +43,9 @@ void run_download(const DownloadArgs& args) {
                 .with_hint("the output directory is flat: give each file a distinct name");
         }
     }
-    auto fetched = fetch::fetch_all(items, args.flags.options());
+    auto options = args.flags.options();
+    options.network.credentials = credentials;
+    auto fetched = fetch::fetch_all(items, options);
     fetch::write_wheelhouse(items, fetched, args.output);
 }
 

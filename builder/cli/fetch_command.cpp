@@ -21,12 +21,18 @@ struct FetchArgs {
 };
 
 void run_fetch(const FetchArgs& args) {
+    args.flags.check();
     auto manifest = manifest::load_manifest(args.manifest);
-    auto locks = obtain_locks(manifest, args.lock_dir, args.flags.cache_dir);
+    auto options = args.flags.options();
+    options.network.credentials = manifest_credentials(manifest);
+    resolve::ResolveOptions resolve_options;
+    resolve_options.cache_dir = args.flags.cache_dir;
+    resolve_options.network = options.network;
+    auto locks = obtain_locks(manifest, args.lock_dir, resolve_options);
     auto files = closure_files(locks);
     auto items = fetch_items(files);
-    auto fetched = within("downloading the locked files",
-                          [&] { return fetch::fetch_all(items, args.flags.options()); });
+    auto fetched =
+        within("downloading the locked files", [&] { return fetch::fetch_all(items, options); });
     std::filesystem::path out(args.output);
     std::uint64_t bytes = fetch::write_wheelhouse(items, fetched, out);
     if (!args.flags.quiet) {

@@ -1,5 +1,7 @@
 #include "builder/cli/fetch_flags.hpp"
 
+#include "builder/net/tls.hpp"
+
 #include <algorithm>
 
 namespace airlock::builder {
@@ -8,7 +10,9 @@ void FetchFlags::add_to(CLI::App* cmd) {
     cmd->add_option("--cache-dir", cache_dir,
                     "cache directory (default: $AIRLOCK_CACHE_DIR, $XDG_CACHE_HOME/airlock, "
                     "~/.cache/airlock)");
-    cmd->add_option("--cert", cert, "CA bundle for TLS (default: $SSL_CERT_FILE, system store)");
+    cmd->add_option("--cert", cert,
+                    "CA bundle (PEM) for TLS, used for every request: index pages, metadata and "
+                    "files (default: $SSL_CERT_FILE, else the system store)");
     cmd->add_option("-j,--jobs", jobs, "files downloaded at once")->check(CLI::Range(1, 1024));
     cmd->add_option("--max-connections-per-host", max_connections,
                     "ceiling for connections to one server; below it airlock adapts (grows while "
@@ -25,11 +29,16 @@ void FetchFlags::add_to(CLI::App* cmd) {
     cmd->add_flag("-q,--quiet", quiet, "no progress output");
 }
 
+void FetchFlags::check() const {
+    if (!cert.empty())
+        net::check_ca_file(cert);
+}
+
 fetch::FetchOptions FetchFlags::options() const {
     fetch::FetchOptions options;
     if (!cache_dir.empty())
         options.cache_dir = cache_dir;
-    options.ca_file = cert;
+    options.network.ca_file = cert;
     options.jobs = jobs;
     options.max_connections_per_host = max_connections;
     options.initial_connections_per_host =

@@ -22,6 +22,8 @@ struct FetchFlags {
     /// Registers --cache-dir, --cert, --jobs, --max-connections-per-host, --retries,
     /// --stall-timeout, --progress and --quiet on `cmd`, bound to this object.
     void add_to(CLI::App* cmd);
+    /// Checks what can be checked before any work (the --cert file); throws Error.
+    void check() const;
     fetch::FetchOptions options() const;
 };
 

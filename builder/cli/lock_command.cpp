@@ -6,6 +6,7 @@
 #include "builder/lock/pylock.hpp"
 #include "builder/lock/requirements_txt.hpp"
 #include "builder/manifest/manifest.hpp"
+#include "builder/net/tls.hpp"
 #include "builder/resolve/resolve_manifest.hpp"
 #include "core/base/error.hpp"
 #include "core/base/human_size.hpp"
@@ -26,6 +27,7 @@ struct LockArgs {
     std::string manifest;
     std::string output;
     std::string cache_dir;
+    std::string cert;
     std::vector<std::string> targets;
     std::string explain;
     bool offline = false;
@@ -47,9 +49,12 @@ void print_explanations(const manifest::Manifest& manifest, const LockArgs& args
 }
 
 void run_lock(const LockArgs& args) {
+    if (!args.cert.empty())
+        net::check_ca_file(args.cert);
     auto manifest = manifest::load_manifest(args.manifest);
     resolve::ResolveOptions options;
     options.cache_dir = args.cache_dir;
+    options.network.ca_file = args.cert;
     options.targets = args.targets;
     if (args.offline)
         options.cache_mode = net::CacheMode::offline;
@@ -108,6 +113,9 @@ void add_lock_command(CLI::App& app) {
     cmd->add_option("-o,--output", args->output, "directory for the lock files")->required();
     cmd->add_option("--cache-dir", args->cache_dir,
                     "HTTP cache for index pages and metadata (default: ~/.cache/airlock)");
+    cmd->add_option("--cert", args->cert,
+                    "CA bundle (PEM) for TLS, used for every index page and metadata request "
+                    "(default: $SSL_CERT_FILE, else the system store)");
     cmd->add_option("--target", args->targets, "only this target (repeatable)");
     cmd->add_option("--explain", args->explain,
                     "say why each version of PACKAGE was or was not chosen, per target (yanked, "

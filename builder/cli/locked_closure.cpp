@@ -1,31 +1,37 @@
 #include "builder/cli/locked_closure.hpp"
 
 #include "builder/lock/pylock.hpp"
-#include "builder/resolve/resolve_manifest.hpp"
+#include "builder/manifest/index_credentials.hpp"
+#include "builder/resolve/lock_inputs.hpp"
 #include "core/base/error.hpp"
 
 #include <map>
 
 namespace airlock::builder {
 
+std::shared_ptr<const net::CredentialStore> manifest_credentials(
+    const manifest::Manifest& manifest) {
+    return std::make_shared<net::CredentialStore>(manifest::credential_store(manifest));
+}
+
 std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
                                            const std::filesystem::path& lock_dir,
-                                           const std::filesystem::path& cache_dir) {
-    if (lock_dir.empty()) {
-        resolve::ResolveOptions options;
-        options.cache_dir = cache_dir;
+                                           const resolve::ResolveOptions& options) {
+    if (lock_dir.empty())
         return resolve::resolve_manifest(manifest, options);
-    }
     std::vector<lock::TargetLock> locks;
     for (const auto& target : manifest.targets) {
         auto path = lock::pylock_path(lock_dir, target.name);
         if (!std::filesystem::exists(path)) {
-            throw Error("the lock directory " + quote(lock_dir.string()) + " has no " +
-                        quote(path.filename().string()) + " for target " + quote(target.name))
+            throw Error("the lock " + quote(lock_dir.string()) + " is stale: target " +
+                        quote(target.name) +
+                        " was added to the manifest since it was written (no " +
+                        quote(path.filename().string()) + ")")
                 .with_hint("run `airlock-build lock " + manifest.path.string() + " -o " +
-                           lock_dir.string() + "` again after changing the manifest's targets");
+                           lock_dir.string() + "` again");
         }
         locks.push_back(lock::read_pylock(path));
+        resolve::check_lock_inputs(locks.back(), path, manifest, target);
     }
     return locks;
 }

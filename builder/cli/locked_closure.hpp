@@ -5,19 +5,24 @@
 #include "builder/fetch/fetch.hpp"
 #include "builder/lock/lock.hpp"
 #include "builder/manifest/manifest.hpp"
+#include "builder/resolve/resolve_manifest.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace airlock::builder {
 
 /// The locks of the manifest's targets: read from `lock_dir/pylock.<target>.toml` when
-/// `lock_dir` is not empty (every target must have one), otherwise resolved through the index
-/// cache under `cache_dir` (empty: the default).
+/// `lock_dir` is not empty (every target must have one), otherwise resolved with `options`.
 std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
                                            const std::filesystem::path& lock_dir,
-                                           const std::filesystem::path& cache_dir);
+                                           const resolve::ResolveOptions& options);
+
+/// The credentials of the manifest's indexes, shared by resolving and downloading.
+std::shared_ptr<const net::CredentialStore> manifest_credentials(
+    const manifest::Manifest& manifest);
 
 /// One locked file and the targets that need it.
 struct ClosureFile {

@@ -6,9 +6,9 @@
 #include "builder/fetch/prefix_hasher.hpp"
 #include "builder/fetch/progress.hpp"
 #include "builder/fetch/segment_plan.hpp"
-#include "builder/net/curl_global.hpp"
 #include "builder/net/http_client.hpp"
 #include "builder/net/transfer_engine.hpp"
+#include "builder/net/url.hpp"
 #include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
 #include "core/base/program.hpp"
@@ -69,7 +69,8 @@ struct Job {
     std::optional<std::uint64_t> size;
     SegmentPlan plan;
     int fd = -1;
-    fs::path part, state;  ///< state empty: another process owns the resumable partial
+    fs::path part, state;              ///< state empty: another process owns the resumable partial
+    std::vector<std::string> origins;  ///< per URL: its server (scheme://host[:port])
     std::vector<std::string> validators;  ///< per URL
     std::vector<bool> mirror_gone;        ///< answered 4xx: never ask it again
     enum class Ranges { unknown, yes, no } ranges = Ranges::unknown;
@@ -110,13 +111,12 @@ class Scheduler {
   private:
     static net::EngineOptions engine_options(const FetchOptions& options) {
         net::EngineOptions e;
-        e.ca_file = options.ca_file;
+        e.network = options.network;
         e.low_speed_time = options.stall_timeout;
         return e;
     }
 
-    Host& host_for(const std::string& url) {
-        auto origin = net::origin_of(url);
+    Host& host_for(const std::string& origin) {
         auto it = hosts_.find(origin);
         if (it == hosts_.end()) {
             auto host = std::make_unique<Host>(
@@ -291,7 +291,7 @@ bool Scheduler::start_one(Host& host, Clock::time_point now) {
         for (const auto& s : job->plan.segments()) {
             if (s.active || s.finished() || s.not_before > now)
                 continue;
-            if (net::origin_of(job->item->urls[s.mirror]) != host.origin)
+            if (job->origins[s.mirror] != host.origin)
                 continue;
             start_segment(*job, *job->plan.find(s.id), host);
             return true;
@@ -301,7 +301,7 @@ bool Scheduler::start_one(Host& host, Clock::time_point now) {
     if (downloading_.size() < static_cast<std::size_t>(std::max(1, options_.jobs))) {
         for (auto it = queue_.begin(); it != queue_.end(); ++it) {
             Job* job = *it;
-            if (net::origin_of(job->item->urls.front()) != host.origin)
+            if (job->origins.front() != host.origin)
                 continue;
             queue_.erase(it);
             open_job(*job);
@@ -319,7 +319,7 @@ bool Scheduler::start_one(Host& host, Clock::time_point now) {
     for (auto* job : downloading_) {
         if (job->phase != Job::Phase::downloading || job->ranges != Job::Ranges::yes)
             continue;
-        if (net::origin_of(job->item->urls[job->mirror]) != host.origin)
+        if (job->origins[job->mirror] != host.origin)
             continue;
         auto remaining = job->plan.largest_remaining();
         if (remaining > best) {
@@ -486,6 +486,10 @@ void Scheduler::on_done(SegmentTransfer& t, const net::TransferResult& result) {
                       std::to_string(seg->end) + " bytes",
                   std::nullopt, now);
         }
+        return;
+    }
+    if (result.tls_failed) {  // the same certificate again would fail the same way
+        fail_job(job, result.error + " (" + net::redact(url) + ")");
         return;
     }
     std::string reason = t.failure;
@@ -752,11 +756,14 @@ std::vector<Fetched> Scheduler::run() {
     std::stable_sort(queue_.begin(), queue_.end(), [](const Job* a, const Job* b) {
         return a->item->size.value_or(0) > b->item->size.value_or(0);
     });
-    for (auto* job : queue_)
-        host_for(job->item->urls.front());
     for (auto* job : queue_) {
         for (const auto& url : job->item->urls)
-            host_for(url);
+            job->origins.push_back(net::origin_of(url));
+        host_for(job->origins.front());
+    }
+    for (auto* job : queue_) {
+        for (const auto& origin : job->origins)
+            host_for(origin);
     }
 
     auto mode = ProgressDisplay::Mode::plain;

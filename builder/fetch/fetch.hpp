@@ -2,6 +2,8 @@
 /// Parallel, segmented, resumable downloads (HTTP range requests, RFC 9110 §14) verified by
 /// SHA-256 into a content-addressed cache: what `airlock-build fetch|build|download` stand on.
 
+#include "builder/net/request_setup.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -37,7 +39,7 @@ struct FetchOptions {
     std::uint64_t receive_buffer_budget = 16 << 20;
     int retries = 6;  ///< per segment, across mirrors
     enum class Progress { auto_, tty, plain, quiet } progress = Progress::auto_;
-    std::filesystem::path ca_file;  ///< `--cert`; empty: SSL_CERT_FILE or the system store
+    net::NetworkOptions network;  ///< `--cert` and the indexes' credentials
     /// A connection slower than 1 KiB/s for this long is dropped and retried (no total timeout).
     std::chrono::seconds stall_timeout{30};
 };

@@ -1,9 +1,9 @@
 #include "builder/index/index_client.hpp"
 
-#include "builder/index/url.hpp"
 #include "builder/index/zip_reader.hpp"
-#include "builder/net/curl_global.hpp"
+#include "builder/manifest/index_credentials.hpp"
 #include "builder/net/http_cache.hpp"
+#include "builder/net/url.hpp"
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
 #include "core/base/read_file.hpp"
@@ -21,28 +21,14 @@ namespace {
 
 constexpr std::uint64_t tail_bytes = 64 * 1024;
 
-/// The path of an absolute URL without query/fragment ("/simple/x/"), and its origin.
-std::pair<std::string, std::string> origin_and_path(std::string_view url) {
-    auto [base, fragment] = split_fragment(url);
-    (void)fragment;
-    auto query = base.find('?');
-    if (query != std::string_view::npos)
-        base = base.substr(0, query);
-    auto scheme = base.find("://");
-    if (scheme == std::string_view::npos)
-        return {{}, std::string(base)};
-    auto slash = base.find('/', scheme + 3);
-    if (slash == std::string_view::npos)
-        return {std::string(base), "/"};
-    return {std::string(base.substr(0, slash)), std::string(base.substr(slash))};
-}
-
 /// A reference that, resolved against `page`, gives `file` (same origin only).
 std::optional<std::string> relative_reference(std::string_view page, std::string_view file) {
-    auto [page_origin, page_path] = origin_and_path(page);
-    auto [file_origin, file_path] = origin_and_path(file);
-    if (page_origin.empty() || page_origin != file_origin)
+    auto page_url = net::Url::try_parse(page);
+    auto file_url = net::Url::try_parse(file);
+    if (!page_url || !file_url || page_url->origin() != file_url->origin())
         return std::nullopt;
+    const auto& page_path = page_url->path();
+    const auto& file_path = file_url->path();
     auto page_dir = page_path.substr(0, page_path.rfind('/') + 1);
     std::size_t common = 0;  // length of the shared directory prefix, ending with '/'
     for (std::size_t i = 0; i < std::min(page_dir.size(), file_path.size()); ++i) {
@@ -107,6 +93,11 @@ IndexClient::IndexClient(std::vector<manifest::IndexSpec> indexes, IndexClientOp
     options_.cache_dir = http.cache_dir;
     http.cache_mode = options_.cache_mode;
     http.retries = options_.retries;
+    http.network = options_.network;
+    if (!http.network.credentials) {
+        http.network.credentials =
+            std::make_shared<net::CredentialStore>(manifest::credential_store(indexes_));
+    }
     http_ = std::make_unique<net::HttpClient>(http);
 }
 
@@ -186,14 +177,16 @@ void IndexClient::prefetch(const std::vector<std::string>& names) {
             }
             if (!response.ok()) {
                 auto error = http_error(response, url);
-                if (response.status == 0) {
+                if (response.tls_failed) {
+                    // The message already says what to do.
+                } else if (response.status == 0) {
                     error.with_hint(
                         "check the network and the index URL; mirrors are tried in "
                         "order when listed under `mirrors`");
                 } else if (response.status == 401 || response.status == 403) {
                     error.with_hint(
                         "the index needs credentials: put them in ~/.netrc or in the "
-                        "URL via ${VAR} expansion");
+                        "manifest's URL as user:${VAR}@ (they are never written anywhere)");
                 }
                 p->result->error = std::move(error.within(context));
                 continue;
@@ -214,8 +207,13 @@ void IndexClient::prefetch(const std::vector<std::string>& names) {
                         continue;
                     std::vector<std::string> urls;
                     for (const auto& root : roots) {
-                        urls.push_back(resolve_url(page_url(root, p->normalized), *reference));
+                        auto mirrored =
+                            net::Url::parse(page_url(root, p->normalized)).resolve(*reference);
+                        if (mirrored)
+                            urls.push_back(mirrored->str());
                     }
+                    if (urls.size() != roots.size())
+                        continue;
                     file.url = urls.front();
                     file.mirror_urls.assign(urls.begin() + 1, urls.end());
                 }

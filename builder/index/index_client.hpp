@@ -26,6 +26,8 @@ struct IndexClientOptions {
     std::filesystem::path cache_dir;  ///< empty: net::default_cache_dir()
     net::CacheMode cache_mode = net::CacheMode::revalidate;
     int retries = 3;
+    /// `--cert`; credentials (null: those of the indexes' URLs, see index_credentials.hpp).
+    net::NetworkOptions network;
 };
 
 /// How METADATA was obtained (for tests and `-v` output).

@@ -329,7 +329,7 @@ TEST_F(IndexClientTest, AllMirrorsDownIsAnErrorNamingTheUrl) {
         EXPECT_EQ(text.find("secret"), std::string::npos) << text;
         const std::string expected =
             "error: fetching the page of `demo` from index `pypi`\n"
-            "  caused by: GET http://***@127.0.0.1:9/simple/demo/ failed: Failed to connect to "
+            "  caused by: GET http://127.0.0.1:9/simple/demo/ failed: Failed to connect to "
             "127.0.0.1 port 9 ";
         EXPECT_EQ(text.substr(0, expected.size()), expected) << text;
     }

@@ -1,7 +1,6 @@
 #include "builder/index/project_page.hpp"
 
-#include "builder/index/url.hpp"
-#include "builder/net/curl_global.hpp"
+#include "builder/net/url.hpp"
 #include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
 #include "core/wheel/url_filename.hpp"
@@ -125,9 +124,12 @@ void apply_core_metadata_text(DistFile& file, std::string_view value) {
     }
 }
 
-DistFile make_file(std::string_view href_resolved) {
+DistFile make_file(const net::Url& resolved) {
     DistFile file;
-    auto [url, fragment] = split_fragment(href_resolved);
+    std::string_view text = resolved.str();
+    auto hash = text.find('#');
+    auto url = text.substr(0, hash);
+    auto fragment = hash == std::string_view::npos ? std::string_view() : text.substr(hash + 1);
     file.url = std::string(url);
     file.filename = wheel::filename_from_url(url);
     if (auto hash = hash_pair(fragment))
@@ -207,8 +209,9 @@ std::string decode_html_entities(std::string_view text) {
 
 ProjectPage parse_html_page(std::string_view html, std::string_view page_url) {
     ProjectPage page;
-    page.url = std::string(page_url);
-    std::string base(page_url);
+    const auto page_base = net::Url::parse(page_url);
+    page.url = page_base.str();
+    auto base = page_base;
     std::size_t pos = 0;
     while (pos < html.size()) {
         auto lt = html.find('<', pos);
@@ -232,7 +235,8 @@ ProjectPage parse_html_page(std::string_view html, std::string_view page_url) {
         auto href = attributes.find("href");
         if (is_base) {
             if (href != attributes.end() && !href->second.empty()) {
-                base = resolve_url(page_url, trim(href->second));
+                if (auto resolved = page_base.resolve(trim(href->second)))
+                    base = std::move(*resolved);
             }
             continue;
         }
@@ -243,7 +247,10 @@ ProjectPage parse_html_page(std::string_view html, std::string_view page_url) {
             pos = close + 3;
         if (href == attributes.end() || trim(href->second).empty())
             continue;
-        DistFile file = make_file(resolve_url(base, trim(href->second)));
+        auto resolved = base.resolve(trim(href->second));
+        if (!resolved)
+            continue;  // not an http(s) or file URL: nothing airlock could download
+        DistFile file = make_file(*resolved);
         if (file.filename.empty())
             file.filename = text;
         if (file.filename.empty())
@@ -277,7 +284,8 @@ ProjectPage parse_json_page(std::string_view json, std::string_view page_url) {
         throw invalid(std::string("not JSON (") + simdjson::error_message(error) + ")");
     }
     ProjectPage page;
-    page.url = std::string(page_url);
+    const auto base = net::Url::parse(page_url);
+    page.url = base.str();
     std::string_view api_version;
     if (!doc["meta"]["api-version"].get(api_version) && !api_version.starts_with("1.") &&
         api_version != "1") {
@@ -294,7 +302,11 @@ ProjectPage parse_json_page(std::string_view json, std::string_view page_url) {
         std::string_view filename, url;
         if (entry["url"].get(url))
             throw invalid("a file has no `url`");
-        DistFile file = make_file(resolve_url(page_url, url));
+        auto resolved = base.resolve(url);
+        if (!resolved)
+            throw invalid("the file URL " + quote(net::redact(url)) +
+                          " is not an http(s) or file URL");
+        DistFile file = make_file(*resolved);
         if (!entry["filename"].get(filename))
             file.filename = std::string(filename);
         if (file.filename.empty())

@@ -3,6 +3,7 @@
 /// Written to and read from PEP 751 `pylock.<target>.toml` (builder/lock/pylock.hpp).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct TargetLock {
     /// PEP 508 markers describing the target (PEP 751 `environments`), e.g.
     /// `sys_platform == "linux" and platform_machine == "x86_64" and python_version == "3.12"`.
     std::vector<std::string> environments;
+    /// What the lock was resolved from, as `sha256:<hex>` digests by part (`python`, `indexes`,
+    /// `target`), written as `[tool.airlock] inputs`; empty for locks written by other tools.
+    std::map<std::string, std::string> inputs;
 };
 
 }  // namespace airlock::lock

@@ -76,6 +76,19 @@ std::string format_pylock(const TargetLock& lock) {
             }
         }
     }
+    if (!lock.inputs.empty()) {
+        out += "\n[tool.airlock]\n";
+        out +=
+            "# digests of the manifest parts this lock was resolved from (credentials excluded);\n";
+        out += "# `airlock-build fetch|build --lock` refuse the lock when the manifest differs\n";
+        out += "inputs = {";
+        bool first = true;
+        for (const auto& [part, digest] : lock.inputs) {
+            out += (first ? " " : ", ") + part + " = " + toml_string(digest);
+            first = false;
+        }
+        out += " }\n";
+    }
     return out;
 }
 
@@ -119,6 +132,12 @@ TargetLock parse_pylock(std::string_view text, std::string_view source, std::str
             if (auto s = e.value<std::string>())
                 lock.environments.push_back(*s);
 
+    if (auto inputs = doc["tool"]["airlock"]["inputs"].as_table()) {
+        for (auto&& [part, digest] : *inputs) {
+            if (auto text = digest.value<std::string>())
+                lock.inputs[std::string(part.str())] = *text;
+        }
+    }
     if (auto packages = doc["packages"].as_array()) {
         for (auto& node : *packages) {
             auto* t = node.as_table();

@@ -83,6 +83,21 @@ TEST(Pylock, RoundTrips) {
     EXPECT_FALSE(back.packages[0].wheels[0].size.has_value());
 }
 
+TEST(Pylock, RecordsItsInputsAsAToolTable) {
+    TargetLock original = sample();
+    original.inputs = {{"python", "sha256:" + std::string(64, '1')},
+                       {"indexes", "sha256:" + std::string(64, '2')}};
+    auto text = format_pylock(original);
+    EXPECT_NE(text.find("\n[tool.airlock]\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("inputs = { indexes = \"sha256:" + std::string(64, '2') +
+                        "\", python = \"sha256:" + std::string(64, '1') + "\" }\n"),
+              std::string::npos)
+        << text;
+    auto back = parse_pylock(text, "pylock.linux-py312.toml", "linux-py312");
+    EXPECT_EQ(back.inputs, original.inputs);
+    EXPECT_TRUE(parse_pylock(format_pylock(sample()), "p", "t").inputs.empty());
+}
+
 TEST(Pylock, WritesAtomicallyAndReadsTheTargetFromTheName) {
     auto dir = std::filesystem::temp_directory_path() / "airlock-pylock-test";
     std::filesystem::remove_all(dir);

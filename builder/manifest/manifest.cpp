@@ -196,18 +196,30 @@ class Reader {
         return out;
     }
 
-    std::string url_value(const toml::node& node, std::string_view key,
-                          std::string_view example) const {
+    /// The URL, credential-free; its `user:password@` (after `${VAR}` expansion) is added to
+    /// `credentials` under the URL, never kept in the text.
+    std::string url_value(const toml::node& node, std::string_view key, std::string_view example,
+                          std::vector<RootCredentials>& credentials) const {
         string_value(node, key, example);
-        std::string url = expand(node, key);
-        if (!(url.starts_with("http://") || url.starts_with("https://") ||
-              url.starts_with("file://")) ||
-            url.find_first_of(" \t\r\n") != std::string::npos) {
-            fail(node.source(),
-                 quote(key) + " must be an absolute http(s):// or file:// URL, got " + quote(url));
+        std::string expanded = expand(node, key);
+        std::optional<net::Url> parsed;
+        std::optional<net::Credentials> secret;
+        if (expanded.find_first_of(" \t\r\n") == std::string::npos) {
+            try {
+                parsed = net::Url::parse(expanded, &secret);
+            } catch (const Error&) {
+            }
         }
+        if (!parsed) {
+            fail(node.source(), quote(key) +
+                                    " must be an absolute http(s):// or file:// URL, got " +
+                                    quote(net::redact(expanded)));
+        }
+        std::string url = parsed->without_fragment();
         while (url.size() > 8 && url.back() == '/')
             url.pop_back();
+        if (secret)
+            credentials.push_back({url, std::move(*secret)});
         return url;
     }
 
@@ -352,11 +364,12 @@ IndexSpec read_index(const Reader& r, const toml::table& table) {
                                    " may only use letters, digits, `.`, `_` and `-`");
     }
     auto url = r.required(table, "url", "[[index]]", "url = \"https://pypi.org/simple\"");
-    index.url = r.url_value(*url, "url", "url = \"https://pypi.org/simple\"");
+    index.url = r.url_value(*url, "url", "url = \"https://pypi.org/simple\"", index.credentials);
     if (auto mirrors = table.get("mirrors")) {
         r.string_array(*mirrors, "mirrors");
         for (auto&& element : *mirrors->as_array()) {
-            index.mirrors.push_back(r.url_value(element, "mirrors", "\"https://mirror/simple\""));
+            index.mirrors.push_back(
+                r.url_value(element, "mirrors", "\"https://mirror/simple\"", index.credentials));
         }
     }
     if (auto packages = table.get("packages")) {
@@ -403,7 +416,8 @@ CondaSpec read_conda(const Reader& r, const toml::table& table) {
     conda.section = r.location(table.source());
     if (auto alias = table.get("channel_alias")) {
         conda.channel_alias =
-            r.url_value(*alias, "channel_alias", "channel_alias = \"https://conda.anaconda.org\"");
+            r.url_value(*alias, "channel_alias", "channel_alias = \"https://conda.anaconda.org\"",
+                        conda.credentials);
     }
     std::map<std::string, std::string> custom;
     if (auto node = table.get("custom_channels")) {
@@ -413,7 +427,8 @@ CondaSpec read_conda(const Reader& r, const toml::table& table) {
                 r.fail(key.source(), quote(key.str()) + " is not a channel name", key.str().size());
             }
             custom[std::string(key.str())] = r.url_value(
-                value, "custom_channels", "pytorch = \"https://mirror.example/anaconda/cloud\"");
+                value, "custom_channels", "pytorch = \"https://mirror.example/anaconda/cloud\"",
+                conda.credentials);
         }
     }
     std::map<std::string, std::pair<std::vector<std::string>, const toml::node*>> mirrors;
@@ -423,8 +438,9 @@ CondaSpec read_conda(const Reader& r, const toml::table& table) {
             std::vector<std::string> urls;
             r.string_array(value, "mirrors");
             for (auto&& element : *value.as_array())
-                urls.push_back(
-                    r.url_value(element, "mirrors", "\"https://mirror.example/conda-forge\""));
+                urls.push_back(r.url_value(element, "mirrors",
+                                           "\"https://mirror.example/conda-forge\"",
+                                           conda.credentials));
             mirrors[std::string(key.str())] = {urls, &value};
         }
     }
@@ -454,8 +470,8 @@ CondaSpec read_conda(const Reader& r, const toml::table& table) {
         CondaChannel channel;
         channel.where = r.location(element.source());
         if (is_url(names[i]) || names[i].find("${") != std::string::npos) {
-            channel.url =
-                r.url_value(element, "channels", "\"https://conda.anaconda.org/pytorch\"");
+            channel.url = r.url_value(element, "channels", "\"https://conda.anaconda.org/pytorch\"",
+                                      conda.credentials);
             channel.name = channel.url;
         } else if (is_channel_name(names[i])) {
             channel.name = names[i];
@@ -590,6 +606,11 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
                "[...] (packages from [[index]]es) or [conda] specs = [...] (from channels)");
     }
     const auto& python_table = r.table_value(*python, "python");
+    {
+        std::ostringstream canonical;
+        canonical << toml::toml_formatter(python_table);
+        manifest.python.canonical = canonical.str();
+    }
     r.check_keys(python_table, "[python]", {"requirements", "prereleases"});
     auto requirements =
         r.required(python_table, "requirements", "[python]", "requirements = [\"requests>=2\"]");

@@ -4,7 +4,8 @@
 /// ```toml
 /// [bundle]   name, version
 /// [[target]] name, python, platform, implementation?, cuda?, subdir?
-/// [[index]]  name, url, mirrors?, packages?      # `${VAR}` expands in url and mirrors
+/// [[index]]  name, url, mirrors?, packages?      # `${VAR}` expands in url and mirrors;
+///                                                # user:password@ is split off (never written)
 /// [python]   requirements = [...], prereleases? = "if-necessary-or-explicit"
 /// [conda]    channels, specs, channel_alias?, custom_channels?, mirrors?, channel_priority?
 /// ```
@@ -12,6 +13,7 @@
 /// Every problem is reported as `file:line:col`, the line and a caret, and says what to do.
 
 #include "builder/manifest/prerelease_mode.hpp"
+#include "builder/net/credential_store.hpp"
 #include "core/base/source_excerpt.hpp"
 
 #include <filesystem>
@@ -39,11 +41,19 @@ struct TargetSpec {
     SourceLocation where;
 };
 
+/// A root URL (an index or one of its mirrors) and the `user:password@` it was written with.
+struct RootCredentials {
+    std::string root;
+    net::Credentials credentials;
+};
+
 struct IndexSpec {
     std::string name;                   ///< unique
-    std::string url;                    ///< `${VAR}` expanded; no trailing slash
+    std::string url;                    ///< `${VAR}` expanded, credential-free; no trailing slash
     std::vector<std::string> mirrors;   ///< equivalent roots, tried in order when `url` fails
     std::vector<std::string> packages;  ///< PEP 503-normalised; when set, the ONLY source of these
+    /// The credentials `url` and `mirrors` carried: in memory only, sent to those servers.
+    std::vector<RootCredentials> credentials;
     SourceLocation where;
 };
 
@@ -52,6 +62,8 @@ struct PythonSpec {
     std::vector<SourceLocation> where;      ///< one per requirement
     /// When pre-releases may be chosen (uv's modes and default).
     PrereleaseMode prereleases = PrereleaseMode::if_necessary_or_explicit;
+    /// The whole [python] table as canonical TOML (sorted keys): what a lock is resolved from.
+    std::string canonical;
 };
 
 enum class ChannelPriority { strict, flexible };
@@ -72,6 +84,8 @@ struct CondaSpec {
     std::vector<std::string> specs;     ///< MatchSpec strings as written
     std::vector<SourceLocation> where;  ///< one per spec
     SourceLocation section;
+    /// The credentials channel, alias, custom channel and mirror URLs carried (memory only).
+    std::vector<RootCredentials> credentials;
 };
 
 struct Manifest {

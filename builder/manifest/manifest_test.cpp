@@ -360,3 +360,33 @@ TEST(Manifest, LoadsExampleManifests) {
         EXPECT_NO_THROW(parse_manifest(text, entry.path(), env));
     }
 }
+
+TEST(Manifest, CredentialsAreSplitOffEveryUrl) {
+    auto text =
+        with(with(valid, "${INDEX}/simple/", "http://alice:${TOKEN}@127.0.0.1:8080/simple/"),
+             "https://pypi.tuna.tsinghua.edu.cn/simple",
+             "https://bob:mirror%2Fpw@pypi.tuna.tsinghua.edu.cn/simple");
+    auto env = [](std::string_view name) -> std::optional<std::string> {
+        if (name == "TOKEN")
+            return std::string("t0ken-s3cret");
+        return std::nullopt;
+    };
+    auto m = parse_manifest(text, "m.toml", env);
+    EXPECT_EQ(m.indexes[0].url, "http://127.0.0.1:8080/simple");
+    EXPECT_EQ(m.indexes[0].mirrors,
+              std::vector<std::string>{"https://pypi.tuna.tsinghua.edu.cn/simple"});
+    ASSERT_EQ(m.indexes[0].credentials.size(), 2u);
+    EXPECT_EQ(m.indexes[0].credentials[0].root, "http://127.0.0.1:8080/simple");
+    EXPECT_EQ(m.indexes[0].credentials[0].credentials.user, "alice");
+    EXPECT_EQ(m.indexes[0].credentials[0].credentials.password, "t0ken-s3cret");
+    EXPECT_EQ(m.indexes[0].credentials[1].credentials.password, "mirror/pw");
+    EXPECT_TRUE(m.indexes[1].credentials.empty());
+    // A bad URL's message does not print the expanded secret.
+    auto bad = with(valid, "${INDEX}/simple/", "gopher://alice:${TOKEN}@h/simple/");
+    try {
+        parse_manifest(bad, "m.toml", env);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.render().find("t0ken"), std::string::npos) << e.render();
+    }
+}

@@ -2,6 +2,8 @@
 
 #include "builder/net/curl_global.hpp"
 #include "builder/net/http_cache.hpp"
+#include "builder/net/tls.hpp"
+#include "builder/net/url.hpp"
 #include "core/base/ascii_lower.hpp"
 #include "core/base/build_info.hpp"
 #include "core/base/error.hpp"
@@ -131,10 +133,12 @@ std::filesystem::path default_cache_dir() {
 void throw_if_transport_error(const HttpResponse& response, const std::string& url) {
     if (response.status != 0)
         return;
-    throw Error("GET " + redact(url) + " failed: " +
+    Error error("GET " + redact(url) + " failed: " +
                     (response.error.empty() ? std::string("no response") : response.error),
-                Exit::user)
-        .with_hint("check the network, the proxy settings (https_proxy) and the index URL");
+                Exit::user);
+    if (!response.tls_failed)
+        error.with_hint("check the network, the proxy settings (https_proxy) and the index URL");
+    throw error;
 }
 
 struct HttpClient::Impl {
@@ -144,9 +148,7 @@ struct HttpClient::Impl {
     std::array<std::mutex, CURL_LOCK_DATA_LAST> share_locks;
     std::mutex pool_mutex;
     std::vector<CURLM*> multi_pool;  ///< idle multi handles; each keeps its connection cache
-    std::optional<std::string> ca_file = env("SSL_CERT_FILE");
-    std::optional<std::string> ca_dir = env("SSL_CERT_DIR");
-    std::optional<std::string> netrc_file = env("NETRC");
+    RequestSetup setup;
     std::string user_agent = std::string("airlock/") + build_info::version;
 
     static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
@@ -209,13 +211,7 @@ struct HttpClient::Impl {
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
                          static_cast<long>(options.low_speed_timeout.count()));
-        curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
-        if (netrc_file)
-            curl_easy_setopt(e, CURLOPT_NETRC_FILE, netrc_file->c_str());
-        if (ca_file)
-            curl_easy_setopt(e, CURLOPT_CAINFO, ca_file->c_str());
-        if (ca_dir)
-            curl_easy_setopt(e, CURLOPT_CAPATH, ca_dir->c_str());
+        setup.apply(e, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
         curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -274,9 +270,12 @@ struct HttpClient::Impl {
             status = 404;
             code = CURLE_OK;
         }
+        // The URL that answered, credential-free whatever a redirect said.
+        auto answered = Url::try_parse(effective ? effective : url);
+        const std::string effective_url = answered ? answered->str() : redact(url);
         if (code == CURLE_OK && status > 0 && !retryable_status(status)) {
             t.response.status = status;
-            t.response.effective_url = effective ? effective : url;
+            t.response.effective_url = effective_url;
             t.response.content_type = t.response.headers.count("content-type")
                                           ? t.response.headers["content-type"]
                                           : std::string();
@@ -305,6 +304,9 @@ struct HttpClient::Impl {
             code != CURLE_OK
                 ? std::string(t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code))
                 : "HTTP " + std::to_string(status);
+        const bool tls_failed = code != CURLE_OK && is_tls_verification_failure(code);
+        if (tls_failed)
+            failure = tls_failure_message(url, failure);
         bool retryable = code == CURLE_OK ? true : retryable_curl_error(code);
         auto delay = options.backoff * (1 << std::min(t.attempt, 6));
         if (code == CURLE_OK) {
@@ -328,12 +330,13 @@ struct HttpClient::Impl {
         }
         if (code == CURLE_OK) {  // the server answered, with an error status: return it
             t.response.status = status;
-            t.response.effective_url = effective ? effective : url;
+            t.response.effective_url = effective_url;
             t.response.content_type = t.response.headers["content-type"];
         } else {
             t.response.status = 0;
             t.response.body.clear();
             t.response.error = failure;
+            t.response.tls_failed = tls_failed;
             if (t.urls.size() > 1) {
                 t.response.error += " (after trying " + std::to_string(t.urls.size()) + " mirrors)";
             }
@@ -364,6 +367,7 @@ HttpClient::HttpClient(HttpClientOptions options)
     : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
     ensure_curl_global_init();
     impl_->options = options_;
+    impl_->setup = RequestSetup(options_.network);
     if (options_.cache_mode != CacheMode::disabled) {
         auto root = options_.cache_dir.empty() ? default_cache_dir() : options_.cache_dir;
         impl_->cache.emplace(root / "http");

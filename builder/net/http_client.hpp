@@ -3,6 +3,8 @@
 /// interface: many GETs at once over reused connections, byte ranges, retries with backoff,
 /// mirror failover and an on-disk cache revalidated with ETag / Last-Modified.
 
+#include "builder/net/request_setup.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -22,6 +24,7 @@ struct HttpResponse {
     std::map<std::string, std::string> headers;  ///< lowercased names; the final response's
     bool from_cache = false;  ///< body served from the disk cache (after a 304, or without asking)
     std::string error;  ///< transport failure (connect, timeout...) when status is 0; "" otherwise
+    bool tls_failed = false;  ///< `error` is a certificate the CA bundle does not accept
 
     bool ok() const { return status >= 200 && status < 300; }
 };
@@ -68,15 +71,15 @@ struct HttpClientOptions {
     std::chrono::milliseconds backoff{250};  ///< first retry delay; doubles; Retry-After wins
     std::chrono::seconds connect_timeout{15};
     std::chrono::seconds low_speed_timeout{60};  ///< abort when < 1 byte/s for this long
+    NetworkOptions network;                      ///< `--cert` and credentials
 };
 
 /// `$AIRLOCK_CACHE_DIR`, else `$XDG_CACHE_HOME/airlock`, else `~/.cache/airlock`.
 std::filesystem::path default_cache_dir();
 
 /// Thread-safe: any number of threads may call get/get_many at once; connections, DNS and TLS
-/// sessions are shared between calls. Proxies come from the usual *_proxy variables, CA
-/// certificates from SSL_CERT_FILE / SSL_CERT_DIR, credentials from the URL or ~/.netrc ($NETRC).
-/// URLs in messages are always redacted.
+/// sessions are shared between calls. Proxies, the CA bundle and credentials are set on every
+/// request by RequestSetup (request_setup.hpp). A certificate failure is not retried.
 class HttpClient {
   public:
     explicit HttpClient(HttpClientOptions options = {});

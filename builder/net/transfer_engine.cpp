@@ -1,6 +1,7 @@
 #include "builder/net/transfer_engine.hpp"
 
 #include "builder/net/curl_global.hpp"
+#include "builder/net/tls.hpp"
 #include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
 
@@ -102,11 +103,12 @@ struct TransferEngine::Impl {
         bool cancelled = false;
         curl_slist* headers = nullptr;
         char errbuf[CURL_ERROR_SIZE] = {};
+        std::string url;  ///< for messages
     };
 
     EngineOptions options;
     CURLM* multi = nullptr;
-    std::string ca_file;
+    RequestSetup setup;
     TransferId next_id = 1;
     std::unordered_map<TransferId, std::unique_ptr<Transfer>> transfers;
     std::vector<CURL*> idle_easies;
@@ -173,11 +175,7 @@ struct TransferEngine::Impl {
 TransferEngine::TransferEngine(EngineOptions options) : impl_(std::make_unique<Impl>()) {
     ensure_curl_global_init();
     impl_->options = std::move(options);
-    if (!impl_->options.ca_file.empty()) {
-        impl_->ca_file = impl_->options.ca_file.string();
-    } else if (const char* env = std::getenv("SSL_CERT_FILE"); env != nullptr && *env != '\0') {
-        impl_->ca_file = env;
-    }
+    impl_->setup = RequestSetup(impl_->options.network);
     impl_->multi = curl_multi_init();
     if (impl_->multi == nullptr)
         throw Error("libcurl could not create a multi handle", Exit::internal);
@@ -202,6 +200,7 @@ TransferId TransferEngine::start(const Request& request, TransferSink& sink) {
     t->id = im.next_id++;
     t->sink = &sink;
     t->easy = im.take_easy();
+    t->url = request.url;
     CURL* e = t->easy;
     curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
@@ -217,18 +216,12 @@ TransferId TransferEngine::start(const Request& request, TransferSink& sink) {
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
                      static_cast<long>(im.options.connect_timeout.count()));
     curl_easy_setopt(e, CURLOPT_USERAGENT, im.options.user_agent.c_str());
-    curl_easy_setopt(e, CURLOPT_NETRC,
-                     im.options.netrc == EngineOptions::Netrc::optional
-                         ? static_cast<long>(CURL_NETRC_OPTIONAL)
-                         : static_cast<long>(CURL_NETRC_IGNORED));
-    if (!im.ca_file.empty())
-        curl_easy_setopt(e, CURLOPT_CAINFO, im.ca_file.c_str());
+    im.setup.apply(e, request.url);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-    // Proxies: libcurl reads http_proxy / HTTPS_PROXY / NO_PROXY from the environment itself.
     if (request.range) {
         std::string range = std::to_string(request.range->first) + "-";
         if (request.range->last)
@@ -317,6 +310,10 @@ std::size_t TransferEngine::run(std::chrono::milliseconds wait) {
             result.outcome = TransferResult::Outcome::failed;
             result.connect_failed = code == CURLE_COULDNT_CONNECT;
             result.error = t.errbuf[0] != '\0' ? std::string(t.errbuf) : curl_easy_strerror(code);
+            if (is_tls_verification_failure(code)) {
+                result.tls_failed = true;
+                result.error = tls_failure_message(t.url, result.error);
+            }
             if (code == CURLE_OPERATION_TIMEDOUT) {
                 result.error = "stalled: " + result.error;
             }

@@ -2,6 +2,8 @@
 /// HTTP/1.1 transfers (RFC 9110 ranges, RFC 9112 messages) driven by the libcurl multi interface:
 /// many transfers on one thread, each body handed to a sink as it arrives.
 
+#include "builder/net/request_setup.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -14,9 +16,8 @@ namespace airlock::net {
 
 /// Settings shared by every transfer of one engine.
 struct EngineOptions {
-    /// CA bundle; empty: `SSL_CERT_FILE` when set, else the system store.
-    std::filesystem::path ca_file;
-    enum class Netrc { optional, ignored } netrc = Netrc::optional;
+    /// `--cert` and credentials, set on every transfer with the proxy (request_setup.hpp).
+    NetworkOptions network;
     /// Stall detection instead of a total timeout: a transfer slower than `low_speed_limit`
     /// bytes/s for `low_speed_time` is abandoned (a 3 GB file never hits a fixed deadline).
     long low_speed_limit = 1024;
@@ -37,7 +38,7 @@ struct OpenRange {
 };
 
 struct Request {
-    std::string url;  ///< may carry `user:password@`; never printed (see redact())
+    std::string url;  ///< credential-free (credentials come from EngineOptions::network)
     std::optional<OpenRange> range;
     /// RFC 9110 §13.1.5: an ETag or Last-Modified; a changed resource then answers 200 whole.
     std::string if_range;
@@ -65,6 +66,8 @@ struct TransferResult {
     } outcome = Outcome::failed;
     /// The transport failure was "could not connect" (refused, unreachable, connect timeout).
     bool connect_failed = false;
+    /// The server's certificate was not accepted: asking again cannot help (see `error`).
+    bool tls_failed = false;
     std::string error;  ///< human-readable reason for `failed`, no credentials
     ResponseHead head;  ///< status 0 when no response arrived
 };

@@ -1,5 +1,6 @@
 #include "builder/pack/pack.hpp"
 
+#include "builder/net/url.hpp"
 #include "builder/pack/sbom.hpp"
 #include "core/base/build_info.hpp"
 #include "core/base/error.hpp"
@@ -31,21 +32,6 @@ void add_unique(std::vector<T>& into, const std::vector<std::string>& items) {
         if (std::find(into.begin(), into.end(), i) == into.end())
             into.push_back(i);
     }
-}
-
-/// The URL without `user:password@`: origins are recorded, credentials never.
-std::string without_credentials(const std::string& url) {
-    auto scheme = url.find("://");
-    if (scheme == std::string::npos)
-        return url;
-    auto start = scheme + 3;
-    auto end = url.find_first_of("/?#", start);
-    if (end == std::string::npos)
-        end = url.size();
-    auto at = url.rfind('@', end - 1);
-    if (at == std::string::npos || at < start)
-        return url;
-    return url.substr(0, start) + url.substr(at + 1);
 }
 
 bool plain_name(const std::string& s) {
@@ -143,7 +129,7 @@ PackResult write_bundle(const PackInput& input) {
             std::transform(sha.begin(), sha.end(), sha.begin(), ::tolower);
             std::vector<std::string> urls;
             for (const auto& u : f.urls)
-                urls.push_back(without_credentials(u));
+                urls.push_back(net::redact(u));
             if (auto it = wheel_at.find(path); it != wheel_at.end()) {
                 auto& existing = m.files[it->second];
                 if (existing.sha256 != sha || existing.size != f.size) {

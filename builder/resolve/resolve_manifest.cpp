@@ -1,6 +1,7 @@
 #include "builder/resolve/resolve_manifest.hpp"
 
 #include "builder/resolve/explain_package.hpp"
+#include "builder/resolve/lock_inputs.hpp"
 #include "builder/resolve/prerelease_policy.hpp"
 #include "builder/resolve/pypi_provider.hpp"
 #include "core/base/error.hpp"
@@ -150,6 +151,7 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
     index::IndexClientOptions index_options;
     index_options.cache_dir = options.cache_dir;
     index_options.cache_mode = options.cache_mode;
+    index_options.network = options.network;
     index::IndexClient index(manifest.indexes, index_options);
 
     std::vector<const manifest::TargetSpec*> chosen;
@@ -175,6 +177,7 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
                                 return resolve_target(manifest, targets[i], index, &local[i],
                                                       options.explain);
                             });
+            out[i].inputs = lock_inputs(manifest, spec);
         } catch (...) {
             errors[i] = std::current_exception();
         }

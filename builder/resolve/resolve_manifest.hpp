@@ -18,7 +18,8 @@ struct ResolveOptions {
     std::filesystem::path cache_dir;   ///< empty: net::default_cache_dir()
     std::vector<std::string> targets;  ///< names to resolve; empty: every [[target]]
     net::CacheMode cache_mode = net::CacheMode::revalidate;
-    std::string explain;  ///< a package to explain (`lock --explain`); empty: none
+    std::string explain;          ///< a package to explain (`lock --explain`); empty: none
+    net::NetworkOptions network;  ///< `--cert`; credentials (null: the manifest's)
 };
 
 struct TargetReport {

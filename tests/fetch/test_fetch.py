@@ -205,7 +205,8 @@ class FetchTest(unittest.TestCase):
         r = self.download(listing, "--retries", "1", check=False)
         self.assertEqual(r.returncode, 1)
         self.assertNotIn("s3cret", r.stderr)
-        self.assertIn("***@127.0.0.1:9", r.stderr)
+        self.assertNotIn("alice", r.stderr)  # the URL is kept without its credentials
+        self.assertIn("http://127.0.0.1:9/x.whl", r.stderr)
 
     # -- faults ----------------------------------------------------------------------------------
     def via_proxy(self, **faults):

@@ -7,6 +7,10 @@ Runs Debian's /usr/sbin/nginx in the foreground (`daemon off`, `master_process o
 the same as root and as a normal user) with its own config, pid, temp and log files in a temp dir.
 Under /simple/ (and any `json_dirs`) it negotiates PEP 691: `Accept: application/vnd.pypi.simple.v1+json`
 gets index.json (served as that media type), anything else gets index.html.
+
+    ca = tls.TestCA(tmp)                                   # openssl-made CA + 127.0.0.1 cert
+    with Nginx(root, tls=ca.server, htpasswd=tmp / "htpasswd") as server:
+        server.url                                         # https://127.0.0.1:PORT, basic auth
 """
 
 import atexit
@@ -18,7 +22,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import List, Mapping, Optional, Sequence, Union
+from typing import List, Mapping, Optional, Sequence, Tuple, Union
 
 NGINX = os.environ.get("AIRLOCK_NGINX", "/usr/sbin/nginx")
 
@@ -55,6 +59,9 @@ class Nginx:
     json_dirs:   URL prefixes with PEP 691 content negotiation (default ["/simple/"]).
     aliases:     {"/tuna/": some_dir}: serve another tree (or the same one: a mirror) under a
                  prefix, with PEP 691 negotiation everywhere below it.
+    tls:         (certificate.pem, key.pem): serve HTTPS only (see airlock_testing.tls.TestCA).
+    htpasswd:    an htpasswd file (`user:{PLAIN}password` lines work): every request needs HTTP
+                 basic authentication (nginx auth_basic), else 401.
     """
 
     def __init__(
@@ -70,6 +77,8 @@ class Nginx:
         json_dirs: Sequence[str] = ("/simple/",),
         aliases: Optional[Mapping[str, Union[str, Path]]] = None,
         port: Optional[int] = None,
+        tls: Optional[Tuple[Union[str, Path], Union[str, Path]]] = None,
+        htpasswd: Optional[Union[str, Path]] = None,
     ):
         self.root = Path(root).resolve()
         self.limit_rate = limit_rate
@@ -81,6 +90,8 @@ class Nginx:
         self.json_dirs = list(json_dirs)
         self.aliases = {k: Path(v).resolve() for k, v in (aliases or {}).items()}
         self.requested_port = port
+        self.tls = tuple(Path(p).resolve() for p in tls) if tls else None
+        self.htpasswd = Path(htpasswd).resolve() if htpasswd else None
         self.port: Optional[int] = None
         self.dir: Optional[Path] = None
         self.proc: Optional[subprocess.Popen] = None
@@ -97,7 +108,7 @@ class Nginx:
     def url(self) -> str:
         if self.port is None:
             raise NginxError("nginx is not running")
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % ("https" if self.tls else "http", self.port)
 
     def start(self) -> "Nginx":
         if not os.path.exists(NGINX):
@@ -194,7 +205,7 @@ class Nginx:
         assert self.dir is not None
         d = self.dir
         temp = d / "temp"
-        listen = "127.0.0.1:%d" % self.port + (" http2" if self.http2 else "")
+        listen = "127.0.0.1:%d" % self.port + (" ssl" if self.tls else "") + (" http2" if self.http2 else "")
         server = [
             "listen %s;" % listen,
             "server_name localhost;",
@@ -202,6 +213,12 @@ class Nginx:
             "absolute_redirect off;",
             "autoindex off;",
         ]
+        if self.tls:
+            server.append("ssl_certificate %s;" % self.tls[0])
+            server.append("ssl_certificate_key %s;" % self.tls[1])
+        if self.htpasswd:
+            server.append('auth_basic "airlock test";')
+            server.append("auth_basic_user_file %s;" % self.htpasswd)
         if self.limit_rate:
             server.append("limit_rate %s;" % self.limit_rate)
         if self.limit_conn:

@@ -1,0 +1,50 @@
+#include "builder/net/request_setup.hpp"
+
+#include <curl/curl.h>
+
+#include <cstdlib>
+
+namespace airlock::net {
+namespace {
+
+std::optional<std::string> env(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value || !*value)
+        return std::nullopt;
+    return std::string(value);
+}
+
+}  // namespace
+
+RequestSetup::RequestSetup(NetworkOptions options)
+    : options_(std::move(options)),
+      ca_file_(!options_.ca_file.empty() ? options_.ca_file.string()
+                                         : env("SSL_CERT_FILE").value_or("")),
+      ca_dir_(options_.ca_file.empty() ? env("SSL_CERT_DIR") : std::nullopt),
+      netrc_file_(env("NETRC")),
+      proxy_(ProxyConfig::from_process_environment()) {}
+
+void RequestSetup::apply(void* handle, const std::string& url) const {
+    CURL* easy = static_cast<CURL*>(handle);
+    if (!ca_file_.empty())
+        curl_easy_setopt(easy, CURLOPT_CAINFO, ca_file_.c_str());
+    if (ca_dir_)
+        curl_easy_setopt(easy, CURLOPT_CAPATH, ca_dir_->c_str());
+    // Always explicit, so libcurl's own environment lookup (lower-case only) never decides.
+    auto parsed = Url::try_parse(url);
+    const std::string& proxy = proxy_.for_scheme(parsed ? parsed->scheme() : std::string());
+    curl_easy_setopt(easy, CURLOPT_PROXY, proxy.c_str());
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, proxy_.no_proxy.c_str());
+    curl_easy_setopt(easy, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
+    if (netrc_file_)
+        curl_easy_setopt(easy, CURLOPT_NETRC_FILE, netrc_file_->c_str());
+    if (options_.credentials && parsed) {
+        if (const auto* credentials = options_.credentials->find(*parsed)) {
+            curl_easy_setopt(easy, CURLOPT_USERNAME, credentials->user.c_str());
+            curl_easy_setopt(easy, CURLOPT_PASSWORD, credentials->password.c_str());
+            curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        }
+    }
+}
+
+}  // namespace airlock::net
