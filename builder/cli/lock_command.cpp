@@ -1,8 +1,10 @@
 // `airlock-build lock MANIFEST -o DIR`: resolve every target and write, per target,
-// DIR/pylock.<target>.toml (PEP 751) and DIR/requirements.<target>.txt (with hashes).
+// DIR/pylock.<target>.toml (PEP 751) and DIR/requirements.<target>.txt (with hashes) for
+// [python], DIR/conda.<target>.txt (@EXPLICIT) and DIR/conda.<target>.lock.toml for [conda].
 
 #include "builder/cli/app.hpp"
 
+#include "builder/lock/conda_lock.hpp"
 #include "builder/lock/pylock.hpp"
 #include "builder/lock/requirements_txt.hpp"
 #include "builder/manifest/manifest.hpp"
@@ -82,6 +84,19 @@ void run_lock(const LockArgs& args) {
     // Every target resolved before anything is written: a failing target leaves DIR untouched.
     for (std::size_t i = 0; i < locks.size(); ++i) {
         const auto& lock = locks[i];
+        if (lock.conda) {
+            const auto& conda = *lock.conda;
+            std::uint64_t bytes = 0;
+            for (const auto& p : conda.packages)
+                bytes += p.size;
+            auto path = lock::write_conda_lock(dir, lock.target, conda);
+            std::cout << lock.target << ": " << conda.packages.size()
+                      << (conda.packages.size() == 1 ? " conda package, " : " conda packages, ")
+                      << human_size(bytes) << " (" << conda.subdir << ") -> " << path.string()
+                      << "\n";
+        }
+        if (lock.conda && manifest.python.requirements.empty())
+            continue;  // [conda] only: no pip part
         lock::write_pylock(dir, lock);
         lock::write_requirements(dir, lock);
         std::uint64_t total = 0;
@@ -108,7 +123,8 @@ void add_lock_command(CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "lock",
         "Resolve [python] requirements for every target and write pylock.<target>.toml (PEP 751) "
-        "and requirements.<target>.txt (with hashes) into DIR.");
+        "and requirements.<target>.txt (with hashes) into DIR; with [conda], also "
+        "conda.<target>.txt (@EXPLICIT) and conda.<target>.lock.toml.");
     cmd->add_option("manifest", args->manifest, "the manifest (TOML)")->required();
     cmd->add_option("-o,--output", args->output, "directory for the lock files")->required();
     cmd->add_option("--cache-dir", args->cache_dir,

@@ -170,6 +170,11 @@ std::string describe(const Incompatibility& incompatibility,
         case Cause::dependency: {
             const Term& depender = terms[0];
             const Term& dependee = terms[1];
+            // The target puts a fixed package (conda's `__cuda`) in place: say what it has.
+            if (depender.package == 0 && !info(packages, dependee.package).fixed.empty() &&
+                dependee.set.complement().versions().count() ==
+                    info(packages, dependee.package).candidates.size())
+                return info(packages, dependee.package).fixed;
             std::string who = depender.package == 0 ? "the requirements include"
                                                     : show_term(packages, depender) + " depends on";
             std::string fixed = fixed_note(packages, dependee.package, dependee.set.complement());

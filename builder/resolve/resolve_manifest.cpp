@@ -1,5 +1,7 @@
 #include "builder/resolve/resolve_manifest.hpp"
 
+#include "builder/net/url.hpp"
+#include "builder/resolve/conda_provider.hpp"
 #include "builder/resolve/explain_package.hpp"
 #include "builder/resolve/lock_inputs.hpp"
 #include "builder/resolve/prerelease_policy.hpp"
@@ -11,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <memory>
 #include <thread>
 
 namespace airlock::resolve {
@@ -128,6 +131,68 @@ lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target
     return lock;
 }
 
+lock::CondaLock resolve_conda(const manifest::CondaSpec& spec, const target::Target& target,
+                              const std::vector<index::ChannelSubdir>& sources,
+                              TargetReport* report) {
+    auto started = std::chrono::steady_clock::now();
+    std::vector<index::ChannelSubdir> mine;
+    std::string subdir = target.conda_subdir();
+    for (const auto& s : sources)
+        if (s.subdir == subdir || s.subdir == "noarch")
+            mine.push_back(s);
+    CondaProvider provider(target, mine, spec.channel_priority);
+    auto roots = provider.roots(spec);
+    SolveStats stats;
+    auto selections = solve(provider, roots, &stats);
+
+    lock::CondaLock out;
+    out.subdir = subdir;
+    for (const auto& v : target.virtual_packages())
+        out.virtual_packages.push_back(v.name + "=" + v.version + "=" + v.build);
+    for (const auto& c : spec.channels)
+        out.channels.emplace_back(c.name, net::redact(c.url));
+    for (const auto& s : selections) {
+        if (CondaProvider::is_virtual(s.package))
+            continue;
+        const auto& e = provider.entry(s.package, s.index);
+        const auto& r = e.record;
+        if (r.sha256.empty())
+            throw Error("the channel " + quote(e.source->channel) + " gives no sha256 for " +
+                        quote(r.fn) + " in " + quote(e.source->files_url))
+                .with_hint(
+                    "airlock locks files by hash; use a channel whose repodata.json has "
+                    "sha256 entries (conda-index writes them)");
+        lock::CondaLockedPackage p;
+        p.name = r.name.normalized();
+        p.version = r.version.to_string();
+        p.build = r.build;
+        p.build_number = r.build_number;
+        p.channel = e.source->channel;
+        p.subdir = r.subdir.empty() ? e.source->subdir : r.subdir;
+        p.file = r.fn;
+        p.url = net::redact(r.url);
+        p.size = r.size;
+        p.sha256 = r.sha256;
+        p.md5 = r.md5;
+        p.noarch = r.noarch == conda::NoArch::python    ? "python"
+                   : r.noarch == conda::NoArch::generic ? "generic"
+                                                        : "";
+        p.depends = r.depends;
+        p.constrains = r.constrains;
+        out.packages.push_back(std::move(p));
+    }
+    std::sort(out.packages.begin(), out.packages.end(),
+              [](const lock::CondaLockedPackage& a, const lock::CondaLockedPackage& b) {
+                  return a.name < b.name;
+              });
+    if (report) {
+        report->stats = stats;
+        report->seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    }
+    return out;
+}
+
 std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifest,
                                                const ResolveOptions& options,
                                                std::vector<TargetReport>* reports) {
@@ -143,16 +208,12 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
                 .with_hint("its targets are " + names);
         }
     }
-    if (manifest.conda) {
-        throw Error("the manifest " + quote(manifest.path.string()) +
-                    " has [conda], which `lock` cannot resolve yet")
-            .with_hint("remove [conda] for now");
-    }
     index::IndexClientOptions index_options;
     index_options.cache_dir = options.cache_dir;
     index_options.cache_mode = options.cache_mode;
     index_options.network = options.network;
     index::IndexClient index(manifest.indexes, index_options);
+    bool with_python = !manifest.python.requirements.empty();
 
     std::vector<const manifest::TargetSpec*> chosen;
     std::vector<target::Target> targets;
@@ -163,6 +224,20 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
         chosen.push_back(&spec);
         targets.push_back(make_target(spec, manifest));
     }
+    // Every target's repodata at once, before the per-target threads.
+    std::vector<index::ChannelSubdir> sources;
+    std::unique_ptr<index::ChannelClient> channels;
+    if (manifest.conda) {
+        index::ChannelClientOptions channel_options;
+        channel_options.cache_dir = options.cache_dir;
+        channel_options.cache_mode = options.cache_mode;
+        channels =
+            std::make_unique<index::ChannelClient>(manifest.conda->channels, channel_options);
+        std::vector<std::string> subdirs;
+        for (const auto& t : targets)
+            subdirs.push_back(t.conda_subdir());
+        sources = within("reading the [conda] channels", [&] { return channels->load(subdirs); });
+    }
     // One thread per target over the shared (thread-safe) index client: pages and metadata are
     // fetched once, and the targets' round trips overlap. Results and errors in manifest order.
     std::vector<lock::TargetLock> out(chosen.size());
@@ -171,12 +246,52 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
     auto work = [&](std::size_t i) {
         try {
             const auto& spec = *chosen[i];
-            out[i] = within("resolving target " + quote(spec.name) + " (Python " + spec.python +
-                                ", " + spec.platform + ")",
-                            [&] {
-                                return resolve_target(manifest, targets[i], index, &local[i],
-                                                      options.explain);
-                            });
+            out[i] = within(
+                "resolving target " + quote(spec.name) + " (Python " + spec.python + ", " +
+                    spec.platform + ")",
+                [&] {
+                    lock::TargetLock result;
+                    auto target = targets[i];
+                    if (manifest.conda) {
+                        auto conda = resolve_conda(*manifest.conda, target, sources, &local[i]);
+                        auto python = std::find_if(
+                            conda.packages.begin(), conda.packages.end(),
+                            [](const lock::CondaLockedPackage& p) { return p.name == "python"; });
+                        if (with_python && python == conda.packages.end())
+                            throw Error(
+                                "the conda environment has no python, so the [python] "
+                                "requirements have nothing to install into")
+                                .with_hint("add \"python\" to [conda] specs");
+                        if (python != conda.packages.end() && python->version != target.python) {
+                            // The pip part targets the conda Python exactly ("3.12.7"): its
+                            // python_full_version and Requires-Python checks.
+                            try {
+                                target = target::Target::make(
+                                    target.name, python->version, target.platform,
+                                    target.implementation, target.cuda, target.subdir);
+                            } catch (const Error&) {
+                                // not `3.N.P` (a pre-release such as 3.13.0rc1): the minor
+                            }
+                        }
+                        result.conda = std::move(conda);
+                    }
+                    if (with_python || !manifest.conda) {
+                        auto conda = std::move(result.conda);
+                        auto stats = local[i];
+                        result =
+                            resolve_target(manifest, target, index, &local[i], options.explain);
+                        result.conda = std::move(conda);
+                        if (manifest.conda) {
+                            local[i].seconds += stats.seconds;
+                            local[i].stats.decisions += stats.stats.decisions;
+                            local[i].stats.conflicts += stats.stats.conflicts;
+                            local[i].stats.packages += stats.stats.packages;
+                        }
+                    } else {
+                        result.target = target.name;
+                    }
+                    return result;
+                });
             out[i].inputs = lock_inputs(manifest, spec);
         } catch (...) {
             errors[i] = std::current_exception();

@@ -1,6 +1,7 @@
 #pragma once
 /// From a manifest to one lock per target: the entry point `lock`, `fetch` and `build` share.
 
+#include "builder/index/channel_client.hpp"
 #include "builder/index/index_client.hpp"
 #include "builder/lock/lock.hpp"
 #include "builder/manifest/manifest.hpp"
@@ -39,7 +40,15 @@ lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target
                                 index::IndexClient& index, TargetReport* report = nullptr,
                                 const std::string& explain = {});
 
-/// Every selected target, in manifest order; one IndexClient (pages fetched once) for all.
+/// Resolves `[conda] specs` for one target over `sources` (ChannelClient::load for its
+/// subdir): the records chosen, sorted by name. Throws Error explaining any conflict.
+lock::CondaLock resolve_conda(const manifest::CondaSpec& spec, const target::Target& target,
+                              const std::vector<index::ChannelSubdir>& sources,
+                              TargetReport* report = nullptr);
+
+/// Every selected target, in manifest order; one IndexClient (pages fetched once) and one
+/// ChannelClient (repodata fetched once) for all. With [conda] and [python], the pip part is
+/// resolved for the conda environment's Python (its exact version).
 /// Throws Error naming the target that failed, or an unknown name in options.targets; `reports`
 /// is filled before that error is thrown (so explanations survive a failed resolution).
 std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifest,

@@ -8,7 +8,9 @@ A case is a directory tests/cli/cases/<name>/ with:
   stderr    expected standard error (missing = empty)
   fixture   optional: `<catalog set> [case]`, e.g. `conflict` or `torch_like pypi_only`. The set is
             served by nginx on loopback and its manifest (for that case) written to [MANIFEST]
-            (= [TEMP_DIR]/manifest.toml).
+            (= [TEMP_DIR]/manifest.toml). `conda` serves the conda channels of
+            airlock_testing.conda.torch_channels (built once per run) at [SERVER]/<channel>; the
+            case brings its own manifest in files/ (channel_alias = "[SERVER]").
   env       optional: KEY=VALUE lines (placeholders expanded) added to a clean environment
   files/    optional: copied into [TEMP_DIR] before the run, placeholders expanded in text files
 
@@ -20,6 +22,7 @@ across machines.
 Regenerate the expected files after an intended change:  AIRLOCK_UPDATE_GOLDEN=1 python3 tests/cli/test_golden.py
 """
 
+import atexit
 import os
 import re
 import shlex
@@ -31,12 +34,26 @@ from typing import Dict, List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 
-from airlock_testing import catalog, programs, venv  # noqa: E402
+from airlock_testing import catalog, conda, programs, venv  # noqa: E402
+from airlock_testing.nginx import Nginx  # noqa: E402
 from airlock_testing.programs import TempDir  # noqa: E402
 
 CASES = Path(__file__).resolve().parent / "cases"
 UPDATE = os.environ.get("AIRLOCK_UPDATE_GOLDEN") == "1"
 PLACEHOLDER = re.compile(r"\[(BIN|TEMP_DIR|SOURCE_DIR|SERVER|INDEX_URL(?::[A-Za-z0-9_.-]+)?|MANIFEST)\]")
+
+
+_conda_channels = None
+
+
+def conda_channels() -> Path:
+    """The conda fixture channels, built on first use and kept for the whole run."""
+    global _conda_channels
+    if _conda_channels is None:
+        _conda_channels = TempDir(prefix="airlock-cli-conda-")
+        atexit.register(_conda_channels.cleanup)
+        conda.torch_channels(_conda_channels.path / "channels")
+    return _conda_channels.path / "channels"
 
 
 class Case:
@@ -57,7 +74,10 @@ class Case:
         server = None
         try:
             fixture = self.read("fixture").split()
-            if fixture:
+            if fixture == ["conda"]:
+                server = Nginx(conda_channels()).start()
+                values["SERVER"] = server.url
+            elif fixture:
                 fx = catalog.get(fixture[0])
                 which = fixture[1] if len(fixture) > 1 else "default"
                 server = fx.serve().start()
