@@ -66,6 +66,12 @@ pack::PackTarget pack_target(const manifest::TargetSpec& spec, const lock::Targe
 void run_build(const BuildArgs& args) {
     args.flags.check();
     auto manifest = manifest::load_manifest(args.manifest);
+    if (manifest.conda)
+        throw Error("the manifest " + quote(args.manifest) +
+                    " has [conda], which only `airlock-build lock` handles so far")
+            .with_hint(
+                "run `airlock-build lock` for the conda lock files; bundling conda "
+                "packages is not implemented yet");
 
     pack::PackInput input;
     input.name = manifest.bundle.name;

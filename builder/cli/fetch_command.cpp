@@ -23,6 +23,12 @@ struct FetchArgs {
 void run_fetch(const FetchArgs& args) {
     args.flags.check();
     auto manifest = manifest::load_manifest(args.manifest);
+    if (manifest.conda)
+        throw Error("the manifest " + quote(args.manifest) +
+                    " has [conda], which only `airlock-build lock` handles so far")
+            .with_hint(
+                "run `airlock-build lock` for the conda lock files; bundling conda "
+                "packages is not implemented yet");
     auto options = args.flags.options();
     options.network.credentials = manifest_credentials(manifest);
     resolve::ResolveOptions resolve_options;
