@@ -109,6 +109,7 @@ std::optional<TarEntry> TarReader::next() {
         }
     }
     out.size = archive_entry_size_is_set(e) ? static_cast<std::uint64_t>(archive_entry_size(e)) : 0;
+    out.mode = static_cast<std::uint32_t>(archive_entry_perm(e));
     const char* hard = archive_entry_hardlink(e);
     const char* sym = archive_entry_symlink(e);
     if (hard != nullptr) {

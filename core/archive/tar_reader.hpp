@@ -22,6 +22,7 @@ struct TarEntry {
     EntryType type = EntryType::file;
     std::uint64_t size = 0;
     std::string link_target;  ///< symlinks and hardlinks
+    std::uint32_t mode = 0;   ///< permission bits (07777) as stored
 };
 
 class TarReader {

@@ -1,0 +1,421 @@
+#include "installer/conda/prefix_installer.hpp"
+
+#include "core/base/error.hpp"
+#include "core/base/program.hpp"
+#include "core/bundle/bundle_manifest.hpp"
+#include "core/conda/package_archive.hpp"
+#include "core/digest/sha256.hpp"
+#include "installer/conda/placeholder.hpp"
+#include "installer/conda/prefix_record.hpp"
+#include "installer/conda/python_layout.hpp"
+#include "installer/conda/shebang.hpp"
+#include "installer/host/process.hpp"
+#include "installer/install/temp_tree.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <ostream>
+
+namespace airlock::install::conda {
+namespace fs = std::filesystem;
+using airlock::conda::ExtractedPackage;
+using airlock::conda::FileMode;
+using airlock::conda::PathType;
+
+namespace {
+
+[[noreturn]] void system_error(const std::string& what, const fs::path& path) {
+    throw Error(what + " " + quote(path.string()) + ": " + std::strerror(errno));
+}
+
+std::string read_whole(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        system_error("cannot open", path);
+    std::string out;
+    char buf[1 << 16];
+    while (true) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ::close(fd);
+            system_error("cannot read", path);
+        }
+        if (n == 0)
+            break;
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
+
+void write_new(const fs::path& path, std::string_view bytes, mode_t mode) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        system_error("cannot create", path);
+    const char* p = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ::close(fd);
+            system_error("cannot write", path);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (::fchmod(fd, mode) != 0 || ::close(fd) != 0)
+        system_error("cannot write", path);
+}
+
+std::string utc_now() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
+
+/// The environment under construction: what is placed where, and by which package.
+class Stage {
+  public:
+    Stage(fs::path root, std::ostream& err) : root_(std::move(root)), err_(err) {}
+    const fs::path& root() const { return root_; }
+
+    /// Makes the parents of `rel` (refusing a path through a file or symlink) and removes an
+    /// earlier package's file at `rel` (conda's clobber: the later package wins, with a warning).
+    void prepare(const std::string& rel, const std::string& package) {
+        if (rel == "conda-meta" || rel.starts_with("conda-meta/"))
+            throw Error("the package would write " + quote(rel) +
+                        " inside conda-meta/, which holds the installer's records");
+        for (std::size_t slash = rel.find('/'); slash != std::string::npos;
+             slash = rel.find('/', slash + 1)) {
+            std::string dir = rel.substr(0, slash);
+            auto it = placed_.find(dir);
+            if (it != placed_.end()) {
+                if (it->second.type != PathType::directory)
+                    throw Error(quote(rel) + " would pass through " + quote(dir) + ", a " +
+                                std::string(airlock::conda::to_string(it->second.type)) +
+                                " of " + it->second.package);
+                continue;
+            }
+            if (::mkdir((root_ / dir).c_str(), 0755) != 0 && errno != EEXIST)
+                system_error("cannot create the directory", root_ / dir);
+            placed_[dir] = {PathType::directory, package};
+        }
+        auto it = placed_.find(rel);
+        if (it == placed_.end())
+            return;
+        if (it->second.type == PathType::directory)
+            throw Error(quote(rel) + " is a directory of " + it->second.package +
+                        "; the package holds a file there");
+        err_ << "warning: " << package << " replaces " << rel << " of " << it->second.package
+             << "\n";
+        if (::unlink((root_ / rel).c_str()) != 0)
+            system_error("cannot replace", root_ / rel);
+        placed_.erase(it);
+    }
+    void placed(const std::string& rel, PathType type, const std::string& package) {
+        placed_[rel] = {type, package};
+    }
+    bool is_directory(const std::string& rel) const {
+        auto it = placed_.find(rel);
+        return it != placed_.end() && it->second.type == PathType::directory;
+    }
+
+  private:
+    struct Owner {
+        PathType type;
+        std::string package;
+    };
+    fs::path root_;
+    std::ostream& err_;
+    std::map<std::string, Owner> placed_;
+};
+
+struct Package {
+    const CondaPackage* source = nullptr;
+    ExtractedPackage extracted;
+    bool noarch_python = false;
+    std::vector<InstalledPath> paths;
+    std::vector<std::pair<std::string, std::string>> to_compile;  ///< (prefix path, pyc path)
+};
+
+void link_package(Package& pkg, Stage& stage, const std::string& prefix,
+                  const std::optional<PythonLayout>& python) {
+    const auto& ex = pkg.extracted;
+    const std::string who = ex.index.stem();
+    for (const auto& e : ex.paths.entries) {
+        std::string rel = pkg.noarch_python ? python->noarch_target(e.path) : e.path;
+        if (!bundle::is_safe_relative_path(rel))
+            throw Error("unsafe path " + quote(rel));
+        within("installing " + quote(e.path), [&] {
+            const fs::path src = ex.dir / e.path;
+            const fs::path dst = stage.root() / rel;
+            InstalledPath rec;
+            rec.path = rel;
+            rec.path_type = std::string(airlock::conda::to_string(e.type));
+            rec.no_link = e.no_link;
+            switch (e.type) {
+                case PathType::directory:
+                    if (stage.is_directory(rel))
+                        break;
+                    stage.prepare(rel, who);
+                    if (::mkdir(dst.c_str(), 0755) != 0 && errno != EEXIST)
+                        system_error("cannot create the directory", dst);
+                    stage.placed(rel, PathType::directory, who);
+                    break;
+                case PathType::softlink: {
+                    std::error_code ec;
+                    auto target = fs::read_symlink(src, ec);
+                    if (ec)
+                        throw Error("cannot read the symlink: " + ec.message());
+                    stage.prepare(rel, who);
+                    if (::symlink(target.c_str(), dst.c_str()) != 0)
+                        system_error("cannot create the symlink", dst);
+                    stage.placed(rel, PathType::softlink, who);
+                    rec.sha256 = e.sha256.value_or("");
+                    rec.size = e.size;
+                    break;
+                }
+                case PathType::hardlink: {
+                    stage.prepare(rel, who);
+                    rec.sha256 = e.sha256.value_or("");
+                    rec.size = e.size;
+                    if (e.prefix_placeholder) {
+                        struct stat st{};
+                        if (::lstat(src.c_str(), &st) != 0)
+                            system_error("cannot read", src);
+                        std::string data = read_whole(src);
+                        std::string out =
+                            e.file_mode == FileMode::binary
+                                ? replace_binary_placeholder(data, *e.prefix_placeholder, prefix)
+                                : replace_long_shebang(
+                                      replace_text_placeholder(data, *e.prefix_placeholder, prefix));
+                        write_new(dst, out, st.st_mode & 0777);
+                        rec.sha256_in_prefix = digest::sha256_hex(out);
+                        rec.size = out.size();
+                        rec.prefix_placeholder = *e.prefix_placeholder;
+                        rec.file_mode = std::string(airlock::conda::to_string(e.file_mode));
+                    } else if (::rename(src.c_str(), dst.c_str()) != 0) {
+                        system_error("cannot move into place", src);
+                    }
+                    stage.placed(rel, PathType::hardlink, who);
+                    if (pkg.noarch_python && rel.ends_with(".py") &&
+                        rel.starts_with(python->site_packages + "/"))
+                        pkg.to_compile.emplace_back(rel, python->pyc_path(rel));
+                    break;
+                }
+            }
+            pkg.paths.push_back(std::move(rec));
+        });
+    }
+    if (!pkg.noarch_python || !ex.link)
+        return;
+    for (const auto& ep : ex.link->entry_points) {
+        const std::string rel = python->bin_dir + "/" + ep.command;
+        within("writing the entry point " + quote(ep.command), [&] {
+            stage.prepare(rel, who);
+            std::string script = entry_point_script(ep, prefix + "/" + python->executable);
+            write_new(stage.root() / rel, script, 0775);
+            stage.placed(rel, PathType::hardlink, who);
+            InstalledPath rec;
+            rec.path = rel;
+            rec.path_type = "unix_python_entry_point";
+            rec.sha256 = digest::sha256_hex(script);
+            rec.size = script.size();
+            pkg.paths.push_back(std::move(rec));
+        });
+    }
+}
+
+/// Byte-compiles the noarch-python modules with the environment's own Python, isolated (-I: no
+/// PYTHON* variables, no user site) and with `dfile` set so tracebacks name the final prefix.
+void byte_compile(std::vector<Package>& packages, const fs::path& stage, const std::string& prefix,
+                  const PythonLayout& python, const fs::path& work, std::ostream& out) {
+    std::string list;
+    std::size_t count = 0;
+    for (const auto& p : packages)
+        for (const auto& [rel, pyc] : p.to_compile) {
+            list += (stage / rel).string() + "\n" + (stage / pyc).string() + "\n" + prefix + "/" +
+                    rel + "\n";
+            ++count;
+        }
+    if (count == 0)
+        return;
+    const fs::path list_file = work / "compile.txt";
+    write_new(list_file, list, 0600);
+    static constexpr const char* script =
+        "import sys, py_compile\n"
+        "lines = open(sys.argv[1], encoding='utf-8').read().split('\\n')\n"
+        "for i in range(0, len(lines) - 2, 3):\n"
+        "    try:\n"
+        "        py_compile.compile(lines[i], cfile=lines[i + 1], dfile=lines[i + 2], "
+        "doraise=True)\n"
+        "    except Exception:\n"
+        "        pass\n";
+    const fs::path exe = stage / python.executable;
+    std::vector<std::string> argv = {exe.string(), "-I", "-c", script, list_file.string()};
+    out << "byte-compiling " << count << " modules with " << python.executable << "\n"
+        << std::flush;
+    auto r = host::capture({argv, host::isolated_environment()});
+    throw_if_interrupted();
+    if (r.status != 0)
+        throw Error("byte-compiling with the environment's Python failed (exit " +
+                    std::to_string(r.status) + "): " + r.err);
+    for (auto& p : packages)
+        for (const auto& [rel, pyc] : p.to_compile) {
+            std::error_code ec;
+            if (!fs::is_regular_file(stage / pyc, ec))
+                continue;  // conda too records only what compiled
+            InstalledPath rec;
+            rec.path = pyc;
+            rec.path_type = "pyc_file";
+            p.paths.push_back(std::move(rec));
+        }
+}
+
+bool is_empty_dir(const fs::path& dir) {
+    std::error_code ec;
+    return fs::is_directory(dir, ec) && fs::directory_iterator(dir, ec) == fs::directory_iterator();
+}
+
+}  // namespace
+
+PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ostream& err) {
+    fs::path dest = fs::absolute(o.prefix).lexically_normal();
+    if (dest.has_filename() == false)
+        dest = dest.parent_path();
+    const std::string prefix = dest.string();
+    for (char c : prefix)
+        if (static_cast<unsigned char>(c) < 0x20)
+            throw Error("the prefix " + quote(prefix) + " holds a control character", Exit::usage);
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(dest, ec)) && !is_empty_dir(dest))
+        throw Error(quote(prefix) + " exists and is not an empty directory")
+            .with_hint("choose a new directory for --prefix (it is created)");
+    if (o.packages.empty())
+        throw Error("no conda packages to install", Exit::usage);
+
+    const fs::path parent = o.tmp_dir.value_or(dest.parent_path());
+    TempTree tmp(parent, ".airlock-conda-");
+    const fs::path stage_dir = tmp.path() / "prefix";
+    fs::create_directory(stage_dir);
+
+    // 1. Extract and check every package.
+    std::vector<Package> packages;
+    packages.reserve(o.packages.size());
+    std::map<std::string, std::string> names;
+    for (std::size_t i = 0; i < o.packages.size(); ++i) {
+        throw_if_interrupted();
+        Package p;
+        p.source = &o.packages[i];
+        p.extracted = airlock::conda::extract_package(o.packages[i].file,
+                                                      tmp.path() / ("pkg" + std::to_string(i)));
+        const auto& name = p.extracted.index.name;
+        if (auto [it, fresh] = names.emplace(name, p.extracted.filename); !fresh)
+            throw Error("two packages named " + quote(name) + ": " + quote(it->second) + " and " +
+                        quote(p.extracted.filename));
+        packages.push_back(std::move(p));
+    }
+    out << "verified " << packages.size() << " conda packages\n" << std::flush;
+
+    // 2. Plan: the environment's Python and the placeholders that cannot take this prefix.
+    std::optional<PythonLayout> python;
+    for (const auto& p : packages)
+        if (p.extracted.index.name == "python")
+            python = within("the python package", [&] {
+                return PythonLayout::of(p.extracted.index.version, Platform::unix_like);
+            });
+    for (auto& p : packages) {
+        const auto& ex = p.extracted;
+        p.noarch_python =
+            ex.index.noarch == "python" || (ex.link && ex.link->noarch == "python");
+        if (p.noarch_python && !python)
+            throw Error(quote(ex.index.stem()) +
+                        " is a noarch: python package, but no python package is installed with it")
+                .with_hint("install it together with a python package");
+        for (const auto& e : ex.paths.entries)
+            if (e.prefix_placeholder && e.file_mode == FileMode::binary &&
+                prefix.size() > e.prefix_placeholder->size())
+                throw Error("the prefix " + quote(prefix) + " (" + std::to_string(prefix.size()) +
+                            " bytes) is longer than the placeholder compiled into " +
+                            quote(e.path) + " of " + quote(ex.index.stem()) + " (" +
+                            std::to_string(e.prefix_placeholder->size()) + " bytes)")
+                    .with_hint("choose a prefix of at most " +
+                               std::to_string(e.prefix_placeholder->size()) + " bytes");
+        for (const auto& e : ex.paths.entries)
+            if (e.path.starts_with("bin/.") && (e.path.ends_with("-post-link.sh") ||
+                                                e.path.ends_with("-pre-link.sh")))
+                err << "warning: " << ex.index.stem() << " has a link script (" << e.path
+                    << "); airlock does not run package scripts\n";
+    }
+
+    // 3. Place every file.
+    Stage stage(stage_dir, err);
+    for (auto& p : packages) {
+        throw_if_interrupted();
+        within("installing " + quote(p.extracted.index.stem()),
+               [&] { link_package(p, stage, prefix, python); });
+    }
+    if (python) {
+        std::error_code e2;
+        bool any = false;
+        for (const auto& p : packages)
+            any = any || !p.to_compile.empty();
+        if (any && !fs::exists(stage_dir / python->executable, e2))
+            throw Error("the python package has no " + quote(python->executable) +
+                        " to byte-compile with");
+        byte_compile(packages, stage_dir, prefix, *python, tmp.path(), out);
+    }
+
+    // 4. conda-meta.
+    fs::create_directory(stage_dir / "conda-meta");
+    PrefixSummary summary;
+    std::vector<std::string> dists;
+    for (auto& p : packages) {
+        const auto& ex = p.extracted;
+        PrefixRecordInput in;
+        in.index_json = ex.index.text;
+        in.fn = ex.filename;
+        in.url = p.source->url;
+        in.channel = p.source->channel;
+        in.sha256 = p.source->sha256.empty() ? digest::sha256_file(p.source->file) : p.source->sha256;
+        in.md5 = p.source->md5;
+        in.size = fs::file_size(p.source->file);
+        in.requested_spec = p.source->requested_spec;
+        in.link_source = fs::absolute(p.source->file).string();
+        in.paths = std::move(p.paths);
+        summary.files += in.paths.size();
+        write_new(stage_dir / "conda-meta" / (ex.index.stem() + ".json"), prefix_record_json(in),
+                  0644);
+        dists.push_back(dist_string(p.source->channel, ex.index.subdir, ex.index.stem()));
+    }
+    std::string command = o.command;
+    for (auto& c : command)
+        if (c == '\n' || c == '\r')
+            c = ' ';
+    write_new(stage_dir / "conda-meta" / "history",
+              history_entry(utc_now(), command, dists, o.specs), 0644);
+    summary.packages = packages.size();
+
+    // 5. Into place, whole.
+    throw_if_interrupted();
+    if (::rename(stage_dir.c_str(), dest.c_str()) != 0)
+        system_error("cannot move the new environment to", dest);
+    tmp.remove();
+    return summary;
+}
+
+}  // namespace airlock::install::conda

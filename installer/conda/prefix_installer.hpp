@@ -1,0 +1,45 @@
+#pragma once
+/// Creates a conda environment from package files with no conda and no network: every package
+/// extracted and checked against its `info/paths.json`, its files placed per the list
+/// (placeholders replaced, long shebangs shortened, modes kept), `noarch: python` packages
+/// mapped into the environment's Python with their entry points written and byte-compiled by
+/// that Python, and `conda-meta/` written so conda, mamba and micromamba see their own
+/// environment. Everything is built in a temporary directory next to the destination and
+/// renamed into place at the end: a failure leaves nothing.
+
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace airlock::install::conda {
+
+struct CondaPackage {
+    std::filesystem::path file;  ///< a `.conda` or `.tar.bz2`
+    std::string channel;         ///< recorded in conda-meta (name or URL; may be empty)
+    std::string url;             ///< recorded in conda-meta (may be empty)
+    std::string requested_spec;  ///< the spec that asked for it, or empty
+    std::string sha256;          ///< of the file, when known (computed otherwise)
+    std::string md5;             ///< of the file, when known (left out otherwise)
+};
+
+struct PrefixOptions {
+    std::filesystem::path prefix;       ///< must not exist, or be an empty directory
+    std::vector<CondaPackage> packages;  ///< in install order (dependencies first)
+    std::optional<std::filesystem::path> tmp_dir;  ///< default: the prefix's parent
+    std::string command;                 ///< for conda-meta/history
+    std::vector<std::string> specs;      ///< the requested specs, for conda-meta/history
+};
+
+struct PrefixSummary {
+    std::size_t packages = 0;
+    std::size_t files = 0;  ///< paths recorded in conda-meta (files, links, pyc, scripts)
+};
+
+/// Installs `options.packages` into `options.prefix`, printing progress to `out` and warnings
+/// (clobbered paths, post-link scripts not run) to `err`. Throws Error, leaving nothing behind.
+PrefixSummary install_prefix(const PrefixOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace airlock::install::conda
