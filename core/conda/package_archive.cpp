@@ -148,8 +148,7 @@ class Extractor {
             case EntryType::symlink:
                 ensure_parents(path);
                 if (!link_stays_inside(path, e.link_target))
-                    throw Error("the symlink points outside the package: " +
-                                quote(e.link_target));
+                    throw Error("the symlink points outside the package: " + quote(e.link_target));
                 if (::symlink(e.link_target.c_str(), dest.c_str()) != 0)
                     system_error("cannot create the symlink", dest);
                 written_[path] = Written{EntryType::symlink, {}, e.link_target.size()};
@@ -201,8 +200,8 @@ class Extractor {
                 }
             }
             if (total != e.size)
-                throw Error("the entry holds " + std::to_string(total) + " bytes, its header says " +
-                            std::to_string(e.size));
+                throw Error("the entry holds " + std::to_string(total) +
+                            " bytes, its header says " + std::to_string(e.size));
             // Permission bits as packaged, without setuid/setgid/sticky.
             if (::fchmod(fd, static_cast<mode_t>(e.mode & 0777)) != 0)
                 system_error("cannot set the mode of", dest);
@@ -272,7 +271,8 @@ void check_against_paths(Extractor& x, PathsJson& paths) {
         switch (e.type) {
             case PathType::hardlink:
                 if (w.type != EntryType::file)
-                    throw Error(quote(e.path) + " is a file in info/paths.json but not in the package");
+                    throw Error(quote(e.path) +
+                                " is a file in info/paths.json but not in the package");
                 if (e.size && *e.size != w.size)
                     throw Error(quote(e.path) + ": wrong size: info/paths.json says " +
                                 std::to_string(*e.size) + " bytes, the package holds " +
@@ -361,7 +361,8 @@ ExtractedPackage extract_package(const fs::path& file, const fs::path& dest) {
         if (!index)
             throw Error("the package has no info/index.json");
         out.index = within("info/index.json", [&] { return IndexJson::parse(*index); });
-        const std::string stem = name.substr(0, name.rfind(name.ends_with(".conda") ? ".conda" : ".tar.bz2"));
+        const std::string stem =
+            name.substr(0, name.rfind(name.ends_with(".conda") ? ".conda" : ".tar.bz2"));
         if (stem != out.index.stem())
             throw Error("info/index.json names the package " + quote(out.index.stem()) +
                         ", its file name says " + quote(stem));

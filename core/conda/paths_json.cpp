@@ -148,7 +148,8 @@ PathsJson PathsJson::parse(std::string_view text) {
             e.sha256 = std::move(*sha);
         }
         if (auto f = item.find("size_in_bytes"); f != item.end() && !f->is_null()) {
-            if (!f->is_number_unsigned() && !(f->is_number_integer() && f->get<std::int64_t>() >= 0))
+            if (!f->is_number_unsigned() &&
+                !(f->is_number_integer() && f->get<std::int64_t>() >= 0))
                 throw Error("info/paths.json: size_in_bytes of " + quote(e.path) +
                             " is not a non-negative integer");
             e.size = f->get<std::uint64_t>();

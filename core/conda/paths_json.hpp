@@ -26,9 +26,9 @@ std::string_view to_string(PathType type);
 std::string_view to_string(FileMode mode);
 
 struct PathsEntry {
-    std::string path;                   ///< relative to the prefix, `/`-separated
+    std::string path;                    ///< relative to the prefix, `/`-separated
     PathType type = PathType::hardlink;  ///< hardlink: a regular file
-    std::optional<std::string> sha256;  ///< lowercase hex, of the file in the package
+    std::optional<std::string> sha256;   ///< lowercase hex, of the file in the package
     std::optional<std::uint64_t> size;
     std::optional<std::string> prefix_placeholder;  ///< the file carries the build prefix
     FileMode file_mode = FileMode::text;            ///< how to replace the placeholder

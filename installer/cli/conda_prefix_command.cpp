@@ -52,7 +52,8 @@ void add_conda_prefix_command(CLI::App& app) {
     cmd->add_option("--prefix", args->prefix, "the environment to create (new or empty)")
         ->required();
     cmd->add_option("--channel", args->channel, "the channel name or URL to record");
-    cmd->add_option("--spec", args->specs, "a requested spec to record in conda-meta/history");
+    cmd->add_option("--spec", args->specs, "a requested spec to record in conda-meta/history")
+        ->allow_extra_args(false);
     cmd->add_option("--tmp-dir", args->tmp_dir,
                     "build the environment here (default: next to --prefix; same filesystem)");
     cmd->callback([args, cmd] {

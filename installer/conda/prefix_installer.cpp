@@ -106,8 +106,8 @@ class Stage {
             if (it != placed_.end()) {
                 if (it->second.type != PathType::directory)
                     throw Error(quote(rel) + " would pass through " + quote(dir) + ", a " +
-                                std::string(airlock::conda::to_string(it->second.type)) +
-                                " of " + it->second.package);
+                                std::string(airlock::conda::to_string(it->second.type)) + " of " +
+                                it->second.package);
                 continue;
             }
             if (::mkdir((root_ / dir).c_str(), 0755) != 0 && errno != EEXIST)
@@ -194,15 +194,15 @@ void link_package(Package& pkg, Stage& stage, const std::string& prefix,
                     rec.sha256 = e.sha256.value_or("");
                     rec.size = e.size;
                     if (e.prefix_placeholder) {
-                        struct stat st{};
+                        struct stat st {};
                         if (::lstat(src.c_str(), &st) != 0)
                             system_error("cannot read", src);
                         std::string data = read_whole(src);
                         std::string out =
                             e.file_mode == FileMode::binary
                                 ? replace_binary_placeholder(data, *e.prefix_placeholder, prefix)
-                                : replace_long_shebang(
-                                      replace_text_placeholder(data, *e.prefix_placeholder, prefix));
+                                : replace_long_shebang(replace_text_placeholder(
+                                      data, *e.prefix_placeholder, prefix));
                         write_new(dst, out, st.st_mode & 0777);
                         rec.sha256_in_prefix = digest::sha256_hex(out);
                         rec.size = out.size();
@@ -244,6 +244,7 @@ void link_package(Package& pkg, Stage& stage, const std::string& prefix,
 /// PYTHON* variables, no user site) and with `dfile` set so tracebacks name the final prefix.
 void byte_compile(std::vector<Package>& packages, const fs::path& stage, const std::string& prefix,
                   const PythonLayout& python, const fs::path& work, std::ostream& out) {
+    // `stage` is the prefix itself by now; dfile keeps the recorded names right either way.
     std::string list;
     std::size_t count = 0;
     for (const auto& p : packages)
@@ -340,8 +341,7 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
             });
     for (auto& p : packages) {
         const auto& ex = p.extracted;
-        p.noarch_python =
-            ex.index.noarch == "python" || (ex.link && ex.link->noarch == "python");
+        p.noarch_python = ex.index.noarch == "python" || (ex.link && ex.link->noarch == "python");
         if (p.noarch_python && !python)
             throw Error(quote(ex.index.stem()) +
                         " is a noarch: python package, but no python package is installed with it")
@@ -356,8 +356,8 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
                     .with_hint("choose a prefix of at most " +
                                std::to_string(e.prefix_placeholder->size()) + " bytes");
         for (const auto& e : ex.paths.entries)
-            if (e.path.starts_with("bin/.") && (e.path.ends_with("-post-link.sh") ||
-                                                e.path.ends_with("-pre-link.sh")))
+            if (e.path.starts_with("bin/.") &&
+                (e.path.ends_with("-post-link.sh") || e.path.ends_with("-pre-link.sh")))
                 err << "warning: " << ex.index.stem() << " has a link script (" << e.path
                     << "); airlock does not run package scripts\n";
     }
@@ -370,18 +370,28 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
                [&] { link_package(p, stage, prefix, python); });
     }
     if (python) {
-        std::error_code e2;
         bool any = false;
         for (const auto& p : packages)
             any = any || !p.to_compile.empty();
+        std::error_code e2;
         if (any && !fs::exists(stage_dir / python->executable, e2))
             throw Error("the python package has no " + quote(python->executable) +
                         " to byte-compile with");
-        byte_compile(packages, stage_dir, prefix, *python, tmp.path(), out);
     }
 
-    // 4. conda-meta.
-    fs::create_directory(stage_dir / "conda-meta");
+    // 4. Into place. The environment's own programs (the Python that byte-compiles) find their
+    // libraries and files only under the final prefix, so the rest runs there; a failure from
+    // here on removes the prefix again.
+    throw_if_interrupted();
+    CreatedDirectory created(dest);
+    if (::rename(stage_dir.c_str(), dest.c_str()) != 0)
+        system_error("cannot move the new environment to", dest);
+    if (python)
+        byte_compile(packages, dest, prefix, *python, tmp.path(), out);
+
+    // 5. conda-meta, its history last (conda takes a directory with conda-meta/history for an
+    // environment).
+    fs::create_directory(dest / "conda-meta");
     PrefixSummary summary;
     std::vector<std::string> dists;
     for (auto& p : packages) {
@@ -391,29 +401,25 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
         in.fn = ex.filename;
         in.url = p.source->url;
         in.channel = p.source->channel;
-        in.sha256 = p.source->sha256.empty() ? digest::sha256_file(p.source->file) : p.source->sha256;
+        in.sha256 =
+            p.source->sha256.empty() ? digest::sha256_file(p.source->file) : p.source->sha256;
         in.md5 = p.source->md5;
         in.size = fs::file_size(p.source->file);
         in.requested_spec = p.source->requested_spec;
         in.link_source = fs::absolute(p.source->file).string();
         in.paths = std::move(p.paths);
         summary.files += in.paths.size();
-        write_new(stage_dir / "conda-meta" / (ex.index.stem() + ".json"), prefix_record_json(in),
-                  0644);
+        write_new(dest / "conda-meta" / (ex.index.stem() + ".json"), prefix_record_json(in), 0644);
         dists.push_back(dist_string(p.source->channel, ex.index.subdir, ex.index.stem()));
     }
     std::string command = o.command;
     for (auto& c : command)
         if (c == '\n' || c == '\r')
             c = ' ';
-    write_new(stage_dir / "conda-meta" / "history",
-              history_entry(utc_now(), command, dists, o.specs), 0644);
+    write_new(dest / "conda-meta" / "history", history_entry(utc_now(), command, dists, o.specs),
+              0644);
     summary.packages = packages.size();
-
-    // 5. Into place, whole.
-    throw_if_interrupted();
-    if (::rename(stage_dir.c_str(), dest.c_str()) != 0)
-        system_error("cannot move the new environment to", dest);
+    created.commit();
     tmp.remove();
     return summary;
 }

@@ -26,11 +26,11 @@ struct CondaPackage {
 };
 
 struct PrefixOptions {
-    std::filesystem::path prefix;       ///< must not exist, or be an empty directory
-    std::vector<CondaPackage> packages;  ///< in install order (dependencies first)
+    std::filesystem::path prefix;                  ///< must not exist, or be an empty directory
+    std::vector<CondaPackage> packages;            ///< in install order (dependencies first)
     std::optional<std::filesystem::path> tmp_dir;  ///< default: the prefix's parent
-    std::string command;                 ///< for conda-meta/history
-    std::vector<std::string> specs;      ///< the requested specs, for conda-meta/history
+    std::string command;                           ///< for conda-meta/history
+    std::vector<std::string> specs;                ///< the requested specs, for conda-meta/history
 };
 
 struct PrefixSummary {

@@ -7,7 +7,8 @@ namespace airlock::install::conda {
 
 PythonLayout PythonLayout::of(std::string_view version, Platform platform) {
     std::size_t dot = version.find('.');
-    std::size_t end = dot == std::string_view::npos ? dot : version.find_first_not_of("0123456789", dot + 1);
+    std::size_t end =
+        dot == std::string_view::npos ? dot : version.find_first_not_of("0123456789", dot + 1);
     if (dot == 0 || dot == std::string_view::npos ||
         version.substr(0, dot).find_first_not_of("0123456789") != std::string_view::npos ||
         (end != std::string_view::npos && end == dot + 1) || dot + 1 >= version.size())
@@ -55,11 +56,14 @@ std::string entry_point_script(const airlock::conda::EntryPoint& entry, std::str
            "import re\n"
            "import sys\n"
            "\n"
-           "from " + entry.module + " import " + import_name + "\n"
+           "from " +
+           entry.module + " import " + import_name +
+           "\n"
            "\n"
            "if __name__ == '__main__':\n"
            "    sys.argv[0] = re.sub(r'(-script\\.pyw?|\\.exe)?$', '', sys.argv[0])\n"
-           "    sys.exit(" + f + "())\n";
+           "    sys.exit(" +
+           f + "())\n";
 }
 
 }  // namespace airlock::install::conda

@@ -51,6 +51,10 @@ class Package:
     formats: Sequence[str] = (".tar.bz2",)
     timestamp: int = 1717000000000  # milliseconds, as repodata has it
     license: str = "BSD-3-Clause"
+    # Own contents instead of the generated ones: (path, bytes | ("link", target) |
+    # ("text" | "binary", data[, placeholder])); files under bin/ and python-scripts/ are executable.
+    files: Optional[Sequence[Tuple[str, object]]] = None
+    entry_points: Sequence[str] = ()  # noarch: python console scripts, "cmd = module:function"
 
     @property
     def stem(self) -> str:
@@ -133,6 +137,8 @@ def _contents(pkg: Package) -> List[Tuple[str, object]]:
     win = pkg.subdir.startswith("win")
     ident = "%s %s %s\n" % (pkg.name, pkg.version, pkg.build)
     module = pkg.name.replace("-", "_")
+    if pkg.files is not None:
+        return list(pkg.files)
     out: List[Tuple[str, object]] = []
     if pkg.name == "python":
         short = ".".join(pkg.version.split(".")[:2])
@@ -203,13 +209,13 @@ def _write_prefix(pkg: Package, prefix: Path) -> List[str]:
                          size_in_bytes=len(content[1].encode()))
         else:
             if isinstance(content, tuple):
-                mode, data = content
+                mode, data = content[0], content[1]
                 data = data.encode() if isinstance(data, str) else data
-                entry.update(file_mode=mode, prefix_placeholder=PLACEHOLDER)
+                entry.update(file_mode=mode, prefix_placeholder=content[2] if len(content) > 2 else PLACEHOLDER)
             else:
                 data = content
             p.write_bytes(data)
-            if rel.startswith("bin/"):
+            if rel.startswith(("bin/", "python-scripts/")):
                 p.chmod(0o755)
             entry.update(path_type="hardlink", sha256=hashlib.sha256(data).hexdigest(), size_in_bytes=len(data))
         paths.append(entry)
@@ -223,7 +229,10 @@ def _write_prefix(pkg: Package, prefix: Path) -> List[str]:
     (info / "about.json").write_text(json.dumps({"summary": "airlock test fixture " + pkg.name}, sort_keys=True) + "\n")
     extra = ["info/about.json", "info/files", "info/index.json", "info/paths.json"]
     if pkg.noarch == "python":
-        (info / "link.json").write_text(json.dumps({"noarch": {"type": "python"}, "package_metadata_version": 1},
+        noarch = {"type": "python"}
+        if pkg.entry_points:
+            noarch["entry_points"] = list(pkg.entry_points)
+        (info / "link.json").write_text(json.dumps({"noarch": noarch, "package_metadata_version": 1},
                                                    indent=2, sort_keys=True) + "\n")
         extra.append("info/link.json")
     for dirpath, dirnames, filenames in os.walk(prefix):
