@@ -5,7 +5,7 @@
 #include "core/archive/zip_reader.hpp"
 #include "core/archive/zstd_stream.hpp"
 #include "core/base/error.hpp"
-#include "core/bundle/bundle_manifest.hpp"
+#include "core/bundle/checked_text.hpp"
 #include "core/digest/sha256.hpp"
 
 #include <fcntl.h>

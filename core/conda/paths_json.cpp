@@ -1,7 +1,7 @@
 #include "core/conda/paths_json.hpp"
 
 #include "core/base/error.hpp"
-#include "core/bundle/bundle_manifest.hpp"
+#include "core/bundle/checked_text.hpp"
 #include "core/digest/sha256.hpp"
 
 #include <nlohmann/json.hpp>

@@ -2,7 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/program.hpp"
-#include "core/bundle/bundle_manifest.hpp"
+#include "core/bundle/checked_text.hpp"
 #include "core/conda/package_archive.hpp"
 #include "core/digest/sha256.hpp"
 #include "installer/conda/placeholder.hpp"
