@@ -2,10 +2,10 @@
 
 #include "core/conda/package_record_builder.hpp"
 
+#include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
 #include "core/conda/parse_error.hpp"
 
-#include <simdjson.h>
 #include <nlohmann/json.hpp>
 
 namespace airlock::conda {
@@ -25,15 +25,6 @@ bool is_hex_digest(std::string_view s, std::size_t length) {
             return false;
     }
     return true;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
 }
 
 bool is_valid_subdir(std::string_view s) {
@@ -162,9 +153,9 @@ void PackageRecordBuilder::set(std::string_view key, const JsonField& value) {
     } else if (key == "size") {
         r.size = number_of(*this, value, key);
     } else if (key == "sha256") {
-        r.sha256 = lower(string_of(*this, value, key));
+        r.sha256 = ascii_lower(string_of(*this, value, key));
     } else if (key == "md5") {
-        r.md5 = lower(string_of(*this, value, key));
+        r.md5 = ascii_lower(string_of(*this, value, key));
     } else if (key == "noarch") {
         if (value.kind == Kind::null) {
             r.noarch = NoArch::none;
