@@ -268,6 +268,10 @@ def build_packages(jobs: Sequence[Tuple[Package, str, Path]], workdir: Path) -> 
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     env["TZ"] = "UTC"
+    # cph 2.0 puts a .conda's payload files in a set (utils.filter_files) and writes them in set
+    # order, which follows Python's per-process string hash seed: pin it, or the same inputs give
+    # two different pkg-*.tar.zst whenever a package has two or more payload files.
+    env["PYTHONHASHSEED"] = "0"
     r = subprocess.run([cph_python(), "-c", _CREATE], input=json.dumps(requests), text=True,
                        capture_output=True, env=env, cwd=str(workdir))
     if r.returncode != 0:
