@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "installer/install/installer.hpp"
+#include "installer/install/venv_backend.hpp"
 
 #include <iostream>
 
@@ -27,10 +28,6 @@ void run_install(const InstallArgs& a) {
     o.keys.assign(a.keys.begin(), a.keys.end());
     if (!a.trust_dir.empty())
         o.trust_dir = a.trust_dir;
-    if (!a.venv.empty())
-        o.venv = a.venv;
-    if (!a.python.empty())
-        o.python = a.python;
     if (!a.target.empty())
         o.target = a.target;
     if (!a.tmp_dir.empty())
@@ -38,8 +35,14 @@ void run_install(const InstallArgs& a) {
     o.dry_run = a.dry_run ? install::DryRun::yes : install::DryRun::no;
     o.allow_unsigned = a.allow_unsigned ? bundle::AllowUnsigned::yes : bundle::AllowUnsigned::no;
     o.downgrade = a.allow_downgrade ? install::Downgrade::allow : install::Downgrade::refuse;
+    install::VenvOptions v;
+    if (!a.venv.empty())
+        v.venv = a.venv;
+    if (!a.python.empty())
+        v.python = a.python;
+    install::VenvBackend backend(std::move(v));
     within("installing the bundle " + quote(a.bundle),
-           [&] { install::install(o, std::cout, std::cerr); });
+           [&] { install::install(o, backend, std::cout, std::cerr); });
 }
 
 }  // namespace
