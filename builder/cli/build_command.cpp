@@ -6,6 +6,7 @@
 #include "builder/cli/locked_closure.hpp"
 #include "builder/lock/pylock.hpp"
 #include "builder/lock/requirements_txt.hpp"
+#include "builder/pack/output_destination.hpp"
 #include "builder/pack/pack.hpp"
 #include "builder/pack/signing_key.hpp"
 #include "core/base/error.hpp"
@@ -93,7 +94,10 @@ void run_build(const BuildArgs& args) {
                 .with_hint("write it like 4G (FAT32 sticks), 4480M (a DVD) or 650MiB");
         }
     }
-    // The key first: a wrong password should fail before minutes of downloading.
+    // The destination and the key first: a read-only directory or a wrong password should fail
+    // before minutes of downloading.
+    auto output_dirs = within("checking the output " + quote(args.output),
+                              [&] { return pack::prepare_output(args.output); });
     if (!args.key.empty())
         input.key = pack::load_signing_key(args.key);
 
@@ -104,6 +108,10 @@ void run_build(const BuildArgs& args) {
     resolve_options.network = options.network;
     auto locks = obtain_locks(manifest, args.lock_dir, resolve_options);
     auto files = closure_files(locks);
+    std::uint64_t bundle_bytes = 0;
+    for (const auto& f : files)
+        bundle_bytes += f.file->size.value_or(0);
+    pack::check_free_space(args.output, bundle_bytes);
     auto fetched = within("downloading the locked files",
                           [&] { return fetch::fetch_all(fetch_items(files), options); });
 
@@ -127,6 +135,7 @@ void run_build(const BuildArgs& args) {
 
     auto result = within("writing the bundle " + quote(args.output),
                          [&] { return pack::write_bundle(input); });
+    output_dirs->commit();
     if (!args.flags.quiet) {
         std::cout << "bundle " << manifest.bundle.name << " " << manifest.bundle.version << ": "
                   << input.files.size() << " files, " << result.bytes << " bytes, "

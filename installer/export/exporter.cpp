@@ -2,6 +2,7 @@
 
 #include "core/base/human_size.hpp"
 
+#include "core/base/created_parents.hpp"
 #include "core/base/error.hpp"
 #include "core/pep503/name.hpp"
 #include "core/wheel/filename.hpp"
@@ -121,10 +122,9 @@ void export_bundle(const ExportOptions& o, std::ostream& out) {
                     "choose a new directory (it is created), or remove the old export first");
     }
     const fs::path parent = to.has_filename() ? to.parent_path() : to.parent_path().parent_path();
-    if (!fs::is_directory(parent, ec)) {
-        throw Error("the directory " + quote(parent.string()) +
-                    " (where the export goes) does not exist")
-            .with_hint("create it first");
+    if (fs::exists(parent, ec) && !fs::is_directory(parent, ec)) {
+        throw Error(quote(parent.string()) + " (where the export goes) is not a directory")
+            .with_hint("choose another --to");
     }
     bundle::TrustedKeys trusted;
     if (!(o.allow_unsigned == bundle::AllowUnsigned::yes && o.keys.empty() && !o.trust_dir))
@@ -145,6 +145,7 @@ void export_bundle(const ExportOptions& o, std::ostream& out) {
                      o.downgrade);
     }
 
+    CreatedParents parents(parent, "the export");
     install::TempTree tmp(parent, "." + to.filename().string() + ".airlock-export-");
     auto report = within("verifying and unpacking the bundle " + quote(o.bundle.string()), [&] {
         auto r = bundle::read_bundle(parts, trusted, tmp.path(), o.allow_unsigned);
@@ -187,6 +188,7 @@ void export_bundle(const ExportOptions& o, std::ostream& out) {
         }
         tmp.release();
     }
+    parents.commit();
     std::size_t wheels = 0;
     for (const auto& f : m.files)
         wheels += f.path.str().starts_with("wheels/");

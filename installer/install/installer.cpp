@@ -1,5 +1,6 @@
 #include "installer/install/installer.hpp"
 
+#include "core/base/created_parents.hpp"
 #include "core/base/error.hpp"
 #include "core/base/human_size.hpp"
 #include "core/base/program.hpp"
@@ -49,6 +50,8 @@ void print_plan(std::ostream& out, const bundle::BundleManifest& m, const std::s
     out << "  target:      " << target.name << " (CPython " << target.python << ", "
         << target.platform << (target.cuda ? ", CUDA " + *target.cuda : "") << ")\n";
     backend.plan_destination(out);
+    if (auto missing = missing_directories(backend.temp_parent()); !missing.empty())
+        out << "  parents:     " << missing.front().string() << " (to be created)\n";
     out << "  packages:    " << packages.size() << " (" << human_size(total)
         << " to verify and unpack)\n";
     for (const auto* p : packages) {
@@ -106,6 +109,9 @@ void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::
         << ", " << signer << "), target " << target.name << " with " << backend.describe_tool()
         << "\n"
         << std::flush;
+    // Missing parents of the destination (`--venv /opt/envs/torch` without /opt/envs) are
+    // created, and removed again when the install fails.
+    CreatedParents parents(backend.temp_parent(), "the destination");
     TempTree tmp(tmp_parent, ".airlock-" + m.name.str() + "-");
     auto report = within("verifying and unpacking the bundle " + quote(o.bundle.string()), [&] {
         auto r = bundle::read_bundle(parts, trusted, tmp.path(), o.allow_unsigned);
@@ -122,6 +128,7 @@ void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::
         << std::flush;
 
     backend.install(UnpackedBundle{m, target, tmp.path()}, out, err);
+    parents.commit();
     state.record(m.name, m.sequence, m.version, o.downgrade);
     tmp.remove();
     out << "installed bundle `" << m.name << "` " << m.version << " target " << target.name

@@ -90,6 +90,28 @@ class ExportTest(InstallerTestCase):
         self.assertEqual(leftovers(site), [])
         self.assertEqual(sorted(os.listdir(site)), ["lab"])
 
+    def test_missing_parent_directories_are_created(self):
+        out_dir = self.tmp / "srv" / "www" / "lab"
+        code, out, err = self.export(out_dir)
+        self.assertEqual(code, 0, err)
+        self.assertTrue((out_dir / "simple" / "index.html").is_file())
+        self.assertEqual(leftovers(out_dir.parent), [])
+        # On failure the directories it created are removed again.
+        def attack(entries):
+            e = next(x for x in entries if x.path.endswith(self.wheels["alpha"].name))
+            e.data, e.source = e.source.read_bytes()[:-10] + b"0123456789", None
+
+        bad = bm.make_bundle(self.tmp / "bad.bundle", {host_target("3.12"): [self.wheels["alpha"]]},
+                             secret_key=self.sec, tamper_after_sign=attack)
+        code, out, err = self.export(self.tmp / "new" / "deeper" / "lab", bundle=bad)
+        self.assertEqual(code, 1, out + err)
+        self.assertFalse((self.tmp / "new").exists())
+        # A parent that is a file is named.
+        (self.tmp / "afile").write_text("x")
+        code, out, err = self.export(self.tmp / "afile" / "lab")
+        self.assertEqual(code, 1, out + err)
+        self.assertInOutput("is not a directory", err)
+
     def test_tampered_bundle_exports_nothing(self):
         def attack(entries):
             e = next(x for x in entries if x.path.endswith(self.wheels["alpha"].name))

@@ -37,6 +37,7 @@ def fixture_bundle(workdir: Path, *, sequence: int = 1, name: str = "torch-lab",
     available, why = bm.airlock_build_available() if builder else (False, "sequence chosen by the test")
     out = workdir / ("%s-%d.bundle" % (name, sequence))
     if available:
+        out = workdir / "built" / out.name  # `build -o` creates the missing directory
         with fx.serve() as server:
             manifest = workdir / "manifest.toml"
             manifest.write_text(fx.manifest(server.url, targets=targets, bundle=name))
@@ -155,6 +156,20 @@ class EndToEndTest(InstallerTestCase):
         self.assertFalse(venv.exists())
         self.assertFalse((self.state / "state.toml").exists())
         self.assertEqual(leftovers(self.tmp), [])
+
+    def test_missing_parent_directories_of_the_venv(self):
+        python = pythons.require_python(self, "3.12")
+        venv = self.tmp / "opt" / "envs" / "torch"
+        code, out, err = run_install(["install", self.bundle, "--key", self.pub, "--venv", venv, "--python", python,
+                                      "--dry-run"], self.state)
+        self.assertEqual(code, 0, err)
+        self.assertInOutput("parents:     %s (to be created)" % (self.tmp / "opt"), out)
+        self.assertFalse((self.tmp / "opt").exists())
+        code, out, err = run_install(["install", self.bundle, "--key", self.pub, "--venv", venv, "--python", python],
+                                     self.state)
+        self.assertEqual(code, 0, out + err)
+        self.check_installed(venv, "linux-py312")
+        self.assertEqual(leftovers(venv.parent), [])
 
     def test_mismatch_says_what_the_bundle_offers(self):
         python = None
