@@ -101,12 +101,19 @@ PackResult write_bundle(const PackInput& input) {
             if (!target_names.insert(t.name).second) {
                 throw Error("the target " + quote(t.name) + " is listed twice");
             }
-            m.targets.push_back({t.name, t.python, t.platform, t.cuda, t.requires_python});
+            m.targets.push_back({t.name,
+                                 t.python,
+                                 t.platform,
+                                 t.cuda,
+                                 t.requires_python,
+                                 {bundle::Ecosystem::pip},
+                                 std::nullopt,
+                                 {}});
             for (auto [path, text] :
                  {std::pair{"airlock/pylock." + t.name + ".toml", &t.pylock_toml},
                   std::pair{"airlock/requirements." + t.name + ".txt", &t.requirements_txt}}) {
                 m.files.push_back(
-                    {path, text->size(), digest::sha256_hex(*text), {}, {t.name}, "", ""});
+                    {path, text->size(), digest::sha256_hex(*text), {}, {t.name}, "", "", ""});
                 sources.push_back({path, {}, *text});
             }
         }
@@ -153,7 +160,8 @@ PackResult write_bundle(const PackInput& input) {
                                   urls,
                                   {f.targets.begin(), f.targets.end()},
                                   f.package.empty() ? pkg : f.package,
-                                  f.version.empty() ? ver : f.version};
+                                  f.version.empty() ? ver : f.version,
+                                  ""};
             wheel_at[path] = m.files.size();
             m.files.push_back(std::move(bf));
             sources.push_back({path, f.blob, std::nullopt});
@@ -164,7 +172,8 @@ PackResult write_bundle(const PackInput& input) {
                   [](const auto& a, const auto& b) { return a.path < b.path; });
 
         std::string sbom = make_sbom(m);
-        m.files.push_back({"sbom.cdx.json", sbom.size(), digest::sha256_hex(sbom), {}, {}, "", ""});
+        m.files.push_back(
+            {"sbom.cdx.json", sbom.size(), digest::sha256_hex(sbom), {}, {}, "", "", ""});
         sources.push_back({"sbom.cdx.json", {}, sbom});
         std::sort(m.files.begin(), m.files.end(),
                   [](const auto& a, const auto& b) { return a.path < b.path; });

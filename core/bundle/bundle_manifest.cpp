@@ -2,9 +2,11 @@
 
 #include "core/base/toml_string.hpp"
 
+#include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
 #include "core/base/source_excerpt.hpp"
 #include "core/digest/sha256.hpp"
+#include "core/pep503/name.hpp"
 
 #include <toml++/toml.h>
 
@@ -115,6 +117,46 @@ class Fields {
     std::string what_;
 };
 
+bool is_hex(std::string_view text, std::size_t length) {
+    return text.size() == length &&
+           text.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+}
+
+/// Format 2's `ecosystems`, `conda_subdir` and `conda_specs` of one [[target]].
+void read_conda_part(const Fields& f, BundleTarget& t) {
+    const toml::node* node = f.table().get("ecosystems");
+    if (node == nullptr)
+        f.fail(nullptr, "missing `ecosystems` (format 2 lists them for every target)");
+    t.ecosystems.clear();
+    for (const auto& name : f.strings("ecosystems")) {
+        auto e = parse_ecosystem(name);
+        if (!e)
+            f.fail(node, "unknown ecosystem " + quote(name) + " (known: `conda`, `pip`)");
+        if (std::find(t.ecosystems.begin(), t.ecosystems.end(), *e) != t.ecosystems.end())
+            f.fail(node, "ecosystem " + quote(name) + " is listed twice");
+        t.ecosystems.push_back(*e);
+    }
+    t.ecosystems = sorted_ecosystems(std::move(t.ecosystems));
+    const bool conda = t.carries(Ecosystem::conda);
+    if (f.table().get("conda_subdir") != nullptr)
+        t.conda_subdir = f.checked<CondaSubdir>("conda_subdir");
+    if (conda != t.conda_subdir.has_value()) {
+        f.fail(conda ? nullptr : f.table().get("conda_subdir"),
+               conda ? "a target carrying conda needs `conda_subdir`"
+                     : "`conda_subdir` is set but `ecosystems` has no `conda`");
+    }
+    for (auto& spec : f.strings("conda_specs")) {
+        try {
+            t.conda_specs.emplace_back(std::move(spec));
+        } catch (const Error& e) {
+            f.fail(f.table().get("conda_specs"), e.what());
+        }
+    }
+    if (!conda && !t.conda_specs.empty())
+        f.fail(f.table().get("conda_specs"),
+               "`conda_specs` is set but `ecosystems` has no `conda`");
+}
+
 const toml::array* array_of_tables(const toml::table& root, std::string_view key,
                                    std::string_view source) {
     const toml::node* n = root.get(key);
@@ -154,7 +196,7 @@ std::string BundleManifest::to_toml() const {
     std::string out;
     out += "# airlock bundle manifest. Check its signature with:\n";
     out += "#   minisign -V -p SIGNER.pub -m manifest.toml\n";
-    out += "format = " + std::to_string(format) + "\n\n";
+    out += "format = " + std::to_string(format_version) + "\n\n";
     out += "[bundle]\n";
     out += "name = " + toml_string(name) + "\n";
     out += "version = " + toml_string(version) + "\n";
@@ -172,6 +214,18 @@ std::string BundleManifest::to_toml() const {
         if (!t.requires_python.empty()) {
             out += "requires_python = " + toml_string(t.requires_python) + "\n";
         }
+        std::vector<std::string> ecosystems;
+        for (Ecosystem e : sorted_ecosystems(t.ecosystems))
+            ecosystems.emplace_back(ecosystem_name(e));
+        out += "ecosystems = " + toml_string_array(ecosystems) + "\n";
+        if (t.conda_subdir)
+            out += "conda_subdir = " + toml_string(*t.conda_subdir) + "\n";
+        if (!t.conda_specs.empty()) {
+            out += "conda_specs = " +
+                   toml_string_array(
+                       std::vector<std::string>(t.conda_specs.begin(), t.conda_specs.end())) +
+                   "\n";
+        }
     }
     std::vector<const BundleFile*> sorted;
     for (const auto& f : files)
@@ -183,6 +237,8 @@ std::string BundleManifest::to_toml() const {
         out += "path = " + toml_string(f->path) + "\n";
         out += "size = " + std::to_string(f->size) + "\n";
         out += "sha256 = " + toml_string(f->sha256) + "\n";
+        if (!f->md5.empty())
+            out += "md5 = " + toml_string(f->md5) + "\n";
         if (!f->package.empty())
             out += "package = " + toml_string(f->package) + "\n";
         if (!f->version.empty())
@@ -210,9 +266,10 @@ BundleManifest BundleManifest::parse(std::string_view text, std::string_view sou
     BundleManifest m;
     Fields top(root, source, "manifest");
     m.format = static_cast<int>(top.integer("format"));
-    if (m.format != format_version) {
+    if (m.format < oldest_format_version || m.format > format_version) {
         throw Error(std::string(source) + ": bundle format " + std::to_string(m.format) +
-                    " is not supported (this airlock reads format " +
+                    " is not supported (this airlock reads formats " +
+                    std::to_string(oldest_format_version) + " to " +
                     std::to_string(format_version) + ")")
             .with_hint("install the bundle with the airlock version that built it, or newer");
     }
@@ -250,6 +307,8 @@ BundleManifest BundleManifest::parse(std::string_view text, std::string_view sou
             if (f.table().get("cuda") != nullptr)
                 t.cuda = f.word("cuda", true, dotted, "a CUDA version such as 12.4");
             t.requires_python = f.text("requires_python", false);
+            if (m.format >= 2)
+                read_conda_part(f, t);
             if (!target_names.insert(t.name).second) {
                 f.fail(nullptr, "target " + quote(t.name) + " is listed twice");
             }
@@ -275,7 +334,18 @@ BundleManifest BundleManifest::parse(std::string_view text, std::string_view sou
                 f.fail(f.table().get("sha256"), "sha256 must be 64 hex digits");
             }
             std::transform(file.sha256.begin(), file.sha256.end(), file.sha256.begin(), ::tolower);
+            if (const auto md5 = f.optional_string("md5")) {
+                if (!is_hex(*md5, 32))
+                    f.fail(f.table().get("md5"), "md5 must be 32 hex digits");
+                file.md5 = ascii_lower(*md5);
+            }
             file.package = f.checked<PackageName>("package", false);
+            // Conda names may start with `_`; a wheel's name is PEP 508's.
+            if (!file.package.empty() && !file.path.str().starts_with("conda/") &&
+                !pep503::is_valid_name(file.package)) {
+                f.fail(f.table().get("package"),
+                       "package " + quote(file.package) + " is not a PEP 508 project name");
+            }
             file.version = f.checked<VersionText>("version", false);
             for (auto& t : f.strings("targets")) {
                 if (!target_names.count(t)) {
@@ -310,6 +380,10 @@ const BundleFile* BundleManifest::find(std::string_view path) const {
             return &f;
     }
     return nullptr;
+}
+
+bool BundleTarget::carries(Ecosystem ecosystem) const {
+    return std::find(ecosystems.begin(), ecosystems.end(), ecosystem) != ecosystems.end();
 }
 
 const BundleTarget* BundleManifest::find_target(std::string_view target) const {

@@ -1,10 +1,14 @@
 #pragma once
-/// airlock bundle format 1: `airlock/manifest.toml`, the signed list of everything in a bundle
+/// airlock bundle format 2: `airlock/manifest.toml`, the signed list of everything in a bundle
 /// (name, version, anti-rollback sequence, targets, and every file with size, sha256, origins).
+/// Format 2 adds conda: each target says which ecosystems it carries (`conda`, `pip`) and, with
+/// conda, its subdir and the manifest's conda specs; a conda package's file may carry its md5.
+/// Format 1 (read, never written) means every target carries pip only.
 /// Parsing it is the one step that turns the manifest's strings into checked values
 /// (checked_text.hpp).
 
 #include "core/bundle/checked_text.hpp"
+#include "core/bundle/ecosystem.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -14,7 +18,9 @@
 
 namespace airlock::bundle {
 
-inline constexpr int format_version = 1;
+/// The format written; readers accept oldest_format_version up to it.
+inline constexpr int format_version = 2;
+inline constexpr int oldest_format_version = 1;
 inline constexpr std::string_view manifest_path = "airlock/manifest.toml";
 inline constexpr std::string_view signature_path = "airlock/manifest.toml.minisig";
 /// The most bytes read for the manifest and its signature, before and whatever they say.
@@ -29,6 +35,14 @@ struct BundleTarget {
     std::string platform;             ///< "manylinux_2_28_x86_64", "win_amd64", … (a word)
     std::optional<std::string> cuda;  ///< "12.4" when built for CUDA (digits and dots)
     std::string requires_python;      ///< "==3.12.*" (may be empty; plain text)
+    /// Sorted, no duplicates; format 1 bundles carry pip only.
+    std::vector<Ecosystem> ecosystems = {Ecosystem::pip};
+    /// With conda: the subdir of its packages (`linux-64`), and the manifest's conda specs (for
+    /// `conda-meta/history`). Without conda: nullopt and empty.
+    std::optional<CondaSubdir> conda_subdir;
+    std::vector<CondaSpecText> conda_specs;
+
+    bool carries(Ecosystem ecosystem) const;
 };
 
 struct BundleFile {
@@ -37,12 +51,13 @@ struct BundleFile {
     std::string sha256;             ///< lowercase hex
     std::vector<std::string> urls;  ///< where it was downloaded from (credential-free; plain text)
     std::vector<TargetName> targets;  ///< the targets that need it (empty: all)
-    PackageName package;              ///< PEP 503 name, for wheels (may be empty)
-    VersionText version;              ///< the package's version, for wheels (may be empty)
+    PackageName package;  ///< PEP 503 name of a wheel, conda name of a conda package (or empty)
+    VersionText version;  ///< the package's version, for packages (may be empty)
+    std::string md5;      ///< lowercase hex, for conda packages (may be empty)
 };
 
 struct BundleManifest {
-    int format = format_version;
+    int format = format_version;  ///< as read; to_toml() always writes format_version
     BundleName name;
     VersionText version;         ///< never empty once parsed
     std::uint64_t sequence = 0;  ///< grows with every build of `name`: installers refuse older

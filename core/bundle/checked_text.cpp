@@ -43,9 +43,16 @@ void TargetName::check(const std::string& value) {
 }
 
 void PackageName::check(const std::string& value) {
-    if (!value.empty() && (value.size() > 200 || !pep503::is_valid_name(value)))
+    if (value.empty() || (pep503::is_valid_name(value) && value.size() <= 200))
+        return;
+    // A conda name may start or end with `_` (`_libgcc_mutex`, `_openmp_mutex`).
+    bool conda = value.size() <= 200 && (is_alnum(value.front()) || value.front() == '_') &&
+                 (is_alnum(value.back()) || value.back() == '_') &&
+                 is_word("a" + value, "._-", 201);
+    if (!conda)
         refuse(what, value,
-               "not a PEP 508 project name (letters, digits, and `.`, `_`, `-` inside)");
+               "not a PEP 508 project or conda package name (letters, digits, and `.`, `_`, `-` "
+               "inside)");
 }
 
 void Version::check(const std::string& value) {
@@ -53,6 +60,19 @@ void Version::check(const std::string& value) {
         refuse(what, value,
                "use at most 100 letters, digits, `.`, `_`, `-`, `+` and `!`, starting with a "
                "letter or digit");
+}
+
+void CondaSubdir::check(const std::string& value) {
+    bool letter = !value.empty() && ((value.front() >= 'a' && value.front() <= 'z') ||
+                                     (value.front() >= 'A' && value.front() <= 'Z'));
+    if (!letter || !is_word(value, "-_", 64))
+        refuse(what, value,
+               "use 1-64 letters, digits, `-` and `_`, starting with a letter (`linux-64`)");
+}
+
+void CondaSpec::check(const std::string& value) {
+    if (value.empty() || !is_plain_text(value, 1000))
+        refuse(what, value, "not 1-1000 bytes of text without control characters");
 }
 
 void Path::check(const std::string& value) {

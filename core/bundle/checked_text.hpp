@@ -55,7 +55,9 @@ struct TargetName {
     static constexpr std::string_view what = "target name";
     static void check(const std::string& value);
 };
-/// PEP 508 project name (letters, digits, `.`, `-`, `_` inside); at most 200 bytes; may be empty.
+/// A PEP 508 project name (letters, digits, `.`, `-`, `_` inside) or a conda package name (which
+/// may also start or end with `_`: `_libgcc_mutex`); at most 200 bytes; may be empty. The manifest
+/// parser holds wheels' names to PEP 508 alone.
 struct PackageName {
     static constexpr std::string_view what = "package name";
     static void check(const std::string& value);
@@ -64,6 +66,19 @@ struct PackageName {
 /// digit; at most 100 bytes; may be empty.
 struct Version {
     static constexpr std::string_view what = "version";
+    static void check(const std::string& value);
+};
+/// A conda subdir (`linux-64`, `win-64`, `noarch`): ASCII letters, digits, `-` and `_`, starting
+/// with a letter; at most 64 bytes. It names the folder `conda/<subdir>/` of a bundle.
+struct CondaSubdir {
+    static constexpr std::string_view what = "conda subdir";
+    static void check(const std::string& value);
+};
+/// A conda MatchSpec as the manifest wrote it (`pytorch=2.3`, `numpy >=1.26,<2`): not empty, at
+/// most 1000 bytes, printing as itself (no control characters). Kept as text for
+/// `conda-meta/history`, never made into a path.
+struct CondaSpec {
+    static constexpr std::string_view what = "conda spec";
     static void check(const std::string& value);
 };
 /// is_safe_relative_path().
@@ -78,6 +93,8 @@ using TargetName = Checked<rule::TargetName>;
 using PackageName = Checked<rule::PackageName>;
 using VersionText = Checked<rule::Version>;
 using BundlePath = Checked<rule::Path>;
+using CondaSubdir = Checked<rule::CondaSubdir>;
+using CondaSpecText = Checked<rule::CondaSpec>;
 
 inline constexpr std::size_t max_path_size = 1024;
 inline constexpr std::size_t max_component_size = 255;

@@ -36,10 +36,12 @@ TEST(BundleManifest, RoundTripsAndSorts) {
     m.sequence = 42;
     m.created = rfc3339_utc(1767225600);
     m.builder = "airlock-build 0.1.0";
-    m.targets = {{"linux", "3.12", "manylinux_2_28_x86_64", "12.4", "==3.12.*"},
-                 {"win", "3.12", "win_amd64", std::nullopt, ""}};
-    m.files = {{"wheels/b.whl", 3, std::string(64, 'b'), {"https://x/b.whl"}, {"win"}, "b", "1"},
-               {"wheels/a \"q\".whl", 1, std::string(64, 'a'), {}, {}, "", ""}};
+    m.targets = {
+        {"linux", "3.12", "manylinux_2_28_x86_64", "12.4", "==3.12.*", {Ecosystem::pip}, {}, {}},
+        {"win", "3.12", "win_amd64", std::nullopt, "", {Ecosystem::pip}, {}, {}}};
+    m.files = {
+        {"wheels/b.whl", 3, std::string(64, 'b'), {"https://x/b.whl"}, {"win"}, "b", "1", ""},
+        {"wheels/a \"q\".whl", 1, std::string(64, 'a'), {}, {}, "", "", ""}};
     std::string text = m.to_toml();
     auto back = BundleManifest::parse(text, "m.toml");
     EXPECT_EQ(back.to_toml(), text);
@@ -72,7 +74,7 @@ TEST(BundleManifest, ErrorsPointAtTheLine) {
     EXPECT_EQ(message(base + "[[file]]\npath = \"a\"\nsize = 1\n"),
               "m.toml:8:1: [[file]] #1: missing `sha256`");
     EXPECT_NE(message("format = 1\n[bundle\n").find("m.toml:2:"), std::string::npos);
-    EXPECT_NE(message("format = 2\n").find("format 2 is not supported"), std::string::npos);
+    EXPECT_NE(message("format = 3\n").find("format 3 is not supported"), std::string::npos);
 }
 
 TEST(SafePaths, Table) {
@@ -178,7 +180,8 @@ class BundleIo : public ::testing::Test {
         manifest_.sequence = 7;
         manifest_.created = rfc3339_utc(0);
         manifest_.builder = "test";
-        manifest_.targets = {{"t1", "3.12", "manylinux_2_17_x86_64", std::nullopt, ""}};
+        manifest_.targets = {
+            {"t1", "3.12", "manylinux_2_17_x86_64", std::nullopt, "", {Ecosystem::pip}, {}, {}}};
     }
     void TearDown() override { fs::remove_all(dir_); }
 
@@ -192,7 +195,8 @@ class BundleIo : public ::testing::Test {
             spit(s.file, bytes);
         }
         sources_.push_back(s);
-        manifest_.files.push_back({path, bytes.size(), digest::sha256_hex(bytes), {}, {}, "", ""});
+        manifest_.files.push_back(
+            {path, bytes.size(), digest::sha256_hex(bytes), {}, {}, "", "", ""});
     }
 
     WrittenBundle write(const std::string& name, bool sign = true, WriteOptions o = {}) {
