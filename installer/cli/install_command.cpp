@@ -1,6 +1,7 @@
 #include "installer/cli/app.hpp"
 
 #include "core/base/error.hpp"
+#include "installer/conda/prefix_backend.hpp"
 #include "installer/install/installer.hpp"
 #include "installer/install/venv_backend.hpp"
 
@@ -15,6 +16,8 @@ struct InstallArgs {
     std::string trust_dir;
     std::string venv;
     std::string python;
+    std::string prefix;
+    std::string use;
     std::string target;
     std::string tmp_dir;
     bool dry_run = false;
@@ -35,6 +38,26 @@ void run_install(const InstallArgs& a) {
     o.dry_run = a.dry_run ? install::DryRun::yes : install::DryRun::no;
     o.allow_unsigned = a.allow_unsigned ? bundle::AllowUnsigned::yes : bundle::AllowUnsigned::no;
     o.downgrade = a.allow_downgrade ? install::Downgrade::allow : install::Downgrade::refuse;
+    if (!a.prefix.empty()) {
+        if (!a.venv.empty() || !a.python.empty())
+            throw Error("--prefix cannot be combined with --venv or --python", Exit::usage)
+                .with_hint(
+                    "--prefix creates a conda environment with its own Python; --venv and "
+                    "--python install the pip part into an existing Python");
+        install::conda::PrefixBackendOptions p;
+        p.prefix = a.prefix;
+        if (!a.use.empty())
+            p.use = a.use;
+        p.command = "airlock-install install " + a.bundle + " --prefix " + a.prefix +
+                    (a.target.empty() ? "" : " --target " + a.target);
+        install::conda::PrefixBackend backend(std::move(p));
+        within("installing the bundle " + quote(a.bundle),
+               [&] { install::install(o, backend, std::cout, std::cerr); });
+        return;
+    }
+    if (!a.use.empty())
+        throw Error("--use needs --prefix DIR", Exit::usage)
+            .with_hint("--use conda|mamba|micromamba creates the conda environment at --prefix");
     install::VenvOptions v;
     if (!a.venv.empty())
         v.venv = a.venv;
@@ -62,6 +85,12 @@ void add_install_command(CLI::App& app) {
                     "install into this virtual environment (created when missing)");
     cmd->add_option("--python", args->python,
                     "the interpreter to install into (or to create --venv with)");
+    cmd->add_option("--prefix", args->prefix,
+                    "create a conda environment here from a target with conda packages (new or "
+                    "empty directory; no conda needed)");
+    cmd->add_option("--use", args->use,
+                    "with --prefix: create the environment with conda, mamba or micromamba from "
+                    "PATH (offline, only the bundle's channel)");
     cmd->add_option("--target", args->target,
                     "the bundle target to install (default: the one that fits)");
     cmd->add_option("--tmp-dir", args->tmp_dir,

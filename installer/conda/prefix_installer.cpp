@@ -419,6 +419,8 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
     write_new(dest / "conda-meta" / "history", history_entry(utc_now(), command, dists, o.specs),
               0644);
     summary.packages = packages.size();
+    if (o.before_commit)
+        o.before_commit(dest);
     created.commit();
     tmp.remove();
     return summary;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ struct PrefixOptions {
     std::optional<std::filesystem::path> tmp_dir;  ///< default: the prefix's parent
     std::string command;                           ///< for conda-meta/history
     std::vector<std::string> specs;                ///< the requested specs, for conda-meta/history
+    /// Runs in the finished environment before it is kept (the pip part of a mixed bundle); an
+    /// Error from it removes the environment like any other failure.
+    std::function<void(const std::filesystem::path& prefix)> before_commit;
 };
 
 struct PrefixSummary {

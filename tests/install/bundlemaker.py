@@ -100,12 +100,15 @@ class Manifest:
     targets: List[BundleTarget]
     files: List[dict] = field(default_factory=list)  # path, size, sha256, package, version, targets
     signed: bool = True
+    format: int = 1
+    ecosystems: Dict[str, List[str]] = field(default_factory=dict)  # format 2: target -> ecosystems
+    conda_targets: Dict[str, "CondaTarget"] = field(default_factory=dict)
 
     def text(self) -> str:
         out = [
             "# airlock bundle manifest. Check its signature with:",
             "#   minisign -V -p SIGNER.pub -m manifest.toml",
-            "format = 1",
+            "format = %d" % self.format,
             "",
             "[bundle]",
             "name = " + _toml_string(self.name),
@@ -121,6 +124,13 @@ class Manifest:
             if t.cuda:
                 out.append("cuda = " + _toml_string(t.cuda))
             out.append('requires_python = "==%s.*"' % t.python)
+            if self.format >= 2:
+                eco = self.ecosystems.get(t.name, ["pip"])
+                out.append("ecosystems = [" + ", ".join(_toml_string(e) for e in eco) + "]")
+                ct = self.conda_targets.get(t.name)
+                if ct and "conda" in eco:
+                    out.append("conda_subdir = " + _toml_string(ct.subdir))
+                    out.append("conda_specs = [" + ", ".join(_toml_string(s) for s in ct.specs) + "]")
         for f in sorted(self.files, key=lambda f: f["path"]):
             out += ["", "[[file]]", "path = " + _toml_string(f["path"]), "size = %d" % f["size"],
                     "sha256 = " + _toml_string(f["sha256"])]
@@ -128,6 +138,8 @@ class Manifest:
                 out.append("package = " + _toml_string(f["package"]))
             if f.get("version"):
                 out.append("version = " + _toml_string(f["version"]))
+            if f.get("md5"):
+                out.append("md5 = " + _toml_string(f["md5"]))
             if f.get("targets"):
                 out.append("targets = [" + ", ".join(_toml_string(t) for t in f["targets"]) + "]")
         return "\n".join(out) + "\n"
@@ -267,3 +279,131 @@ def airlock_build_available() -> Tuple[bool, str]:
     if code != 0 or "not implemented" in (out + err):
         return False, "`airlock-build build` is not implemented yet"
     return True, ""
+
+
+# ------------------------------------------------------------------------- conda (format 2)
+@dataclass
+class CondaFile:
+    """A conda package file for a bundle: where it is, its subdir and the URL it came from."""
+
+    path: Path
+    subdir: str
+    channel_url: str  # e.g. https://conda.anaconda.org/conda-forge (credential-free)
+    record: Optional[dict] = None  # the repodata record; read from the package when None
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+    def url(self) -> str:
+        return "%s/%s/%s" % (self.channel_url, self.subdir, self.filename)
+
+
+@dataclass(frozen=True)
+class CondaTarget:
+    """A format-2 target: conda packages (install order) and wheels for its pip part."""
+
+    name: str
+    python: str
+    platform: str
+    subdir: str
+    specs: Tuple[str, ...] = ()
+    cuda: Optional[str] = None
+
+
+def _index_json(path: Path) -> dict:
+    import json
+    import zipfile
+
+    if path.name.endswith(".tar.bz2"):
+        with tarfile.open(path, "r:bz2") as t:
+            return json.loads(t.extractfile("info/index.json").read())
+    with zipfile.ZipFile(path) as z:
+        info = next(n for n in z.namelist() if n.startswith("info-"))
+        raw = z.read(info)
+    r = subprocess.run(["zstd", "-d", "-q", "-c"], input=raw, capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(r.stdout)) as t:
+        return json.loads(t.extractfile("info/index.json").read())
+
+
+def repodata_record(path: Path) -> dict:
+    data = path.read_bytes()
+    rec = _index_json(path)
+    rec.update(fn=path.name, md5=hashlib.md5(data).hexdigest(), sha256=hashlib.sha256(data).hexdigest(),
+               size=len(data))
+    return rec
+
+
+def conda_plan(
+    name: str,
+    version: str,
+    sequence: int,
+    targets: Dict[CondaTarget, Tuple[Sequence[CondaFile], Sequence[Path]]],
+) -> Tuple[Manifest, List[Entry]]:
+    """The format-2 manifest and payload for `targets` -> (conda files in install order, wheels)."""
+    import json
+
+    wheel_targets = {BundleTarget(t.name, t.python, t.platform, t.cuda): list(w) for t, (_, w) in targets.items()}
+    manifest, entries = plan(name, version, sequence, wheel_targets)
+    manifest.format = 2
+    manifest.conda_targets = {t.name: t for t in targets}
+    manifest.ecosystems = {t.name: (["conda"] if files else []) + (["pip"] if wheels else [])
+                           for t, (files, wheels) in targets.items()}
+    if any(not w for _, (_, w) in targets.items()):
+        # A conda-only target has no requirements file.
+        drop = {"airlock/requirements.%s.txt" % t.name for t, (_, w) in targets.items() if not w}
+        entries[:] = [e for e in entries if e.path not in drop]
+        manifest.files = [f for f in manifest.files if f["path"] not in drop]
+    by_subdir: Dict[str, Dict[str, dict]] = {"noarch": {}}
+    owners: Dict[str, List[str]] = {}
+    for t, (files, _) in targets.items():
+        lines = ["# conda environment of target `%s`, written by bundlemaker" % t.name,
+                 "# platform: %s" % t.subdir, "@EXPLICIT"]
+        for f in files:
+            rec = f.record if f.record is not None else repodata_record(f.path)
+            by_subdir.setdefault(f.subdir, {})[f.filename] = rec
+            path = "conda/%s/%s" % (f.subdir, f.filename)
+            owners.setdefault(path, []).append(t.name)
+            if path not in [e.path for e in entries]:
+                entries.append(Entry(path, source=f.path))
+                manifest.files.append({"path": path, "size": f.path.stat().st_size, "sha256": sha256_file(f.path),
+                                       "md5": hashlib.md5(f.path.read_bytes()).hexdigest(),
+                                       "package": rec["name"], "version": rec["version"], "targets": []})
+            lines.append("%s#%s" % (f.url(), sha256_file(f.path)))
+        data = ("\n".join(lines) + "\n").encode()
+        path = "airlock/conda.%s.txt" % t.name
+        entries.append(Entry(path, data))
+        manifest.files.append({"path": path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                               "targets": [t.name]})
+    for f in manifest.files:
+        if f["path"] in owners and len(owners[f["path"]]) < len(targets):
+            f["targets"] = owners[f["path"]]
+    for subdir, recs in by_subdir.items():
+        repodata = {"info": {"subdir": subdir},
+                    "packages": {k: v for k, v in recs.items() if k.endswith(".tar.bz2")},
+                    "packages.conda": {k: v for k, v in recs.items() if k.endswith(".conda")},
+                    "repodata_version": 1}
+        data = json.dumps(repodata, indent=1, sort_keys=True).encode()
+        path = "conda/%s/repodata.json" % subdir
+        entries.append(Entry(path, data))
+        manifest.files.append({"path": path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                               "targets": []})
+    return manifest, entries
+
+
+def make_conda_bundle(
+    out: Path,
+    targets: Dict[CondaTarget, Tuple[Sequence[CondaFile], Sequence[Path]]],
+    *,
+    secret_key: Path,
+    name: str = "condalab",
+    version: str = "1.0.0",
+    sequence: int = 1,
+) -> Path:
+    """A signed format-2 bundle (the contract of COORD.md) with conda packages and wheels."""
+    manifest, payload = conda_plan(name, version, sequence, targets)
+    text = manifest.text()
+    entries = [Entry("airlock/manifest.toml", text.encode()),
+               Entry("airlock/manifest.toml.minisig",
+                     sign(text, secret_key, manifest.trusted_comment(), out.parent).encode())]
+    return write_tar(out, entries + sorted(payload, key=lambda e: e.path))
