@@ -5,14 +5,13 @@
 #include "core/base/terminal_text.hpp"
 #include "core/conda/match_spec.hpp"
 #include "core/conda/package_filename.hpp"
+#include "installer/conda/channel_records.hpp"
 #include "installer/conda/explicit_file.hpp"
 #include "installer/conda/prefix_installer.hpp"
 #include "installer/host/conda_platform.hpp"
 #include "installer/host/process.hpp"
 #include "installer/install/temp_tree.hpp"
 #include "installer/install/venv_backend.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <map>
@@ -44,54 +43,6 @@ std::string explicit_path(const bundle::BundleTarget& t) {
 
 std::string subdir_of(const bundle::BundleTarget& t) {
     return t.conda_subdir ? t.conda_subdir->str() : std::string("?");
-}
-
-/// One package's record from the bundle's `conda/<subdir>/repodata.json`.
-struct ChannelRecord {
-    std::string sha256;
-    std::string md5;
-    std::optional<std::uint64_t> size;
-    std::vector<std::string> depends;
-};
-
-/// The records of one subdir of the bundle's channel, by file name (untrusted JSON: only string
-/// fields of the expected types are taken).
-std::map<std::string, ChannelRecord> read_repodata(const fs::path& file) {
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(read_text(file));
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(std::string("not valid JSON: ") + e.what());
-    }
-    if (!j.is_object())
-        throw Error("not a JSON object");
-    std::map<std::string, ChannelRecord> out;
-    for (const char* key : {"packages", "packages.conda"}) {
-        auto it = j.find(key);
-        if (it == j.end())
-            continue;
-        if (!it->is_object())
-            throw Error(std::string("`") + key + "` is not an object");
-        for (const auto& [fn, rec] : it->items()) {
-            if (!rec.is_object())
-                throw Error("the record of " + quote(terminal_text(fn)) + " is not an object");
-            ChannelRecord r;
-            auto str = [&](const char* k) {
-                auto f = rec.find(k);
-                return f != rec.end() && f->is_string() ? f->get<std::string>() : std::string();
-            };
-            r.sha256 = str("sha256");
-            r.md5 = str("md5");
-            if (auto s = rec.find("size"); s != rec.end() && s->is_number_unsigned())
-                r.size = s->get<std::uint64_t>();
-            if (auto d = rec.find("depends"); d != rec.end() && d->is_array())
-                for (const auto& dep : *d)
-                    if (dep.is_string())
-                        r.depends.push_back(dep.get<std::string>());
-            out[fn] = std::move(r);
-        }
-    }
-    return out;
 }
 
 struct Planned {
@@ -138,15 +89,7 @@ std::vector<Planned> plan_packages(const UnpackedBundle& b) {
             if (rec == it->second.end())
                 throw Error("conda/" + line.subdir + "/repodata.json has no record of it");
             p.record = rec->second;
-            if (!p.record.sha256.empty() && p.record.sha256 != p.file->sha256)
-                throw Error("its sha256 in repodata.json is " + terminal_text(p.record.sha256) +
-                            ", the file's is " + p.file->sha256);
-            if (p.record.size && *p.record.size != p.file->size)
-                throw Error("its size in repodata.json is " + std::to_string(*p.record.size) +
-                            ", the file's is " + std::to_string(p.file->size));
-            if (!p.file->md5.empty() && !p.record.md5.empty() && p.file->md5 != p.record.md5)
-                throw Error("its md5 in repodata.json is " + terminal_text(p.record.md5) +
-                            ", the manifest says " + p.file->md5);
+            check_record(p.record, *p.file);
             if (p.record.md5.empty())
                 p.record.md5 = p.file->md5;
             p.line = std::move(line);

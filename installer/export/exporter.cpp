@@ -6,6 +6,7 @@
 #include "core/base/error.hpp"
 #include "core/pep503/name.hpp"
 #include "core/wheel/filename.hpp"
+#include "installer/export/conda_channel.hpp"
 #include "installer/export/simple_index.hpp"
 #include "installer/export/wheel_metadata.hpp"
 #include "installer/install/temp_tree.hpp"
@@ -101,6 +102,34 @@ void write_index(const fs::path& root, const bundle::BundleManifest& m, const st
     }
     readme +=
         "A local copy works too: pip install --index-url file:///path/to/this/directory/simple\n";
+    bool conda = false;
+    for (const auto& f : m.files)
+        conda = conda || f.path.str().starts_with("conda/");
+    if (conda) {
+        const std::string url = "http://HOST/airlock/" + m.name.str() + "/conda";
+        readme +=
+            "\nThe conda packages are a conda channel under conda/ (conda/<subdir>/ with "
+            "repodata.json\nand repodata.json.zst). For a fleet, put these lines in each "
+            "machine's .condarc\n(or /etc/conda/.condarc for all users):\n\n"
+            "    channels:\n"
+            "      - " +
+            url +
+            "\n"
+            "    default_channels: []\n"
+            "    channel_priority: strict\n\n";
+        for (const auto& t : m.targets) {
+            if (!t.carries(bundle::Ecosystem::conda) || t.conda_specs.empty())
+                continue;
+            std::string specs;
+            for (const auto& s : t.conda_specs)
+                specs += " '" + s.str() + "'";
+            readme += "To create the environment of target `" + t.name.str() + "` (" +
+                      (t.conda_subdir ? t.conda_subdir->str() : std::string()) + "):\n\n" +
+                      "    conda create --prefix ENV --override-channels -c " + url + specs +
+                      "\n\n";
+        }
+        readme += "pixi and mamba take the same URL as a channel.\n";
+    }
     write_file(root / "README.txt", readme);
 }
 
@@ -165,6 +194,8 @@ void export_bundle(const ExportOptions& o, std::ostream& out) {
     else
         fs::create_directories(tmp.path() / "files");
     within("writing the index pages", [&] { write_index(tmp.path(), m, signer); });
+    const std::size_t conda_packages =
+        within("writing the conda channel", [&] { return write_conda_channel(tmp.path(), m); });
     {
         install::RollbackState state(tmp.path() / export_state_path);
         state.record(m.name, m.sequence, m.version, o.downgrade);
@@ -196,8 +227,12 @@ void export_bundle(const ExportOptions& o, std::ostream& out) {
         << signer << "): " << wheels << " files, " << human_size(report.bytes_checked)
         << " verified, into " << to.string() << "\n"
         << "serve it with any web server and install with:\n"
-        << "  pip install --index-url http://HOST/PATH/simple PACKAGE...\n"
-        << "(see " << (to / "README.txt").string() << ")\n";
+        << "  pip install --index-url http://HOST/PATH/simple PACKAGE...\n";
+    if (conda_packages > 0)
+        out << "and " << conda_packages << " conda packages as the channel "
+            << (to / "conda").string() << ":\n"
+            << "  conda install --override-channels -c http://HOST/PATH/conda PACKAGE...\n";
+    out << "(see " << (to / "README.txt").string() << ")\n";
 }
 
 }  // namespace airlock::exporter

@@ -264,6 +264,42 @@ class CondaBundleTest(unittest.TestCase):
         self.assertIn("--use micromamba: `micromamba` was not found on PATH", e)
         self.assert_nothing_left(prefix)
 
+    def test_export_conda_channel(self):
+        to = self.root / "export"
+        code, o, e = programs.run([programs.airlock_install(), "export", self.bundle, "--key", self.pub, "--to", to],
+                                  env=installer_env(self.tmp.path / "state-export"))
+        self.assertEqual(code, 0, o + e)
+        self.assertIn("and 5 conda packages as the channel", o)
+        served = {}
+        for subdir in ("linux-64", "win-64", "noarch"):
+            repodata = to / "conda" / subdir / "repodata.json"
+            raw = repodata.read_bytes()
+            unz = subprocess.run(["zstd", "-d", "-q", "-c", str(repodata) + ".zst"], capture_output=True, check=True)
+            self.assertEqual(unz.stdout, raw, "repodata.json.zst of %s is not repodata.json" % subdir)
+            doc = json.loads(raw)
+            records = dict(doc.get("packages", {}), **doc.get("packages.conda", {}))
+            for fn, rec in records.items():
+                f = to / "conda" / subdir / fn
+                data = f.read_bytes()
+                self.assertEqual(rec["sha256"], hashlib.sha256(data).hexdigest(), fn)
+                self.assertEqual(rec["md5"], hashlib.md5(data).hexdigest(), fn)
+                self.assertEqual(rec["size"], len(data), fn)
+                served[fn] = subdir
+            on_disk = sorted(p.name for p in (to / "conda" / subdir).iterdir()
+                             if p.name.endswith((".conda", ".tar.bz2")))
+            self.assertEqual(on_disk, sorted(records), subdir)
+        self.assertEqual(sorted(served), sorted(f.filename for f in self.files.values()))
+        readme = (to / "README.txt").read_text()
+        self.assertIn("channels:\n      - http://HOST/airlock/condalab/conda\n    default_channels: []", readme)
+        self.assertTrue((to / "simple" / "alpha" / "index.html").is_file())
+        # Served by a web server as-is: the channel's index arrives compressed and whole.
+        from airlock_testing import nginx
+        import urllib.request
+        with nginx.Nginx(to, json_dirs=()) as server:
+            with urllib.request.urlopen(server.url + "/conda/linux-64/repodata.json.zst", timeout=30) as r:
+                body = r.read()
+        self.assertEqual(body, (to / "conda/linux-64/repodata.json.zst").read_bytes())
+
     # ------------------------------------------------ refused: nothing may be left behind
 
     def refused(self, package: Path, expect: str, name: str):
