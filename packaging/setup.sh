@@ -17,9 +17,9 @@ packages=(
   libcurl4-openssl-dev libarchive-dev libssl-dev libcli11-dev libtomlplusplus-dev
   libsimdjson-dev nlohmann-json3-dev libzstd-dev libgtest-dev
   python3 python3-venv python3-pip nginx-light minisign aria2 curl zstd util-linux clang-format ccache
-  conda-package-handling
+  conda-package-handling tmux
   # the static installer links Debian's .a files of libarchive's own dependencies; the packages
-  # (cpack) get man pages from help2man; tests read `file`
+  # (cpack) get man pages from help2man; tests read `file`; the progress display test drives tmux
   nettle-dev liblzma-dev libbz2-dev zlib1g-dev help2man dpkg-dev file
 )
 

@@ -10,6 +10,7 @@
 #include "builder/pack/pack.hpp"
 #include "builder/pack/signing_key.hpp"
 #include "core/base/error.hpp"
+#include "core/base/human_size.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -138,7 +139,7 @@ void run_build(const BuildArgs& args) {
     output_dirs->commit();
     if (!args.flags.quiet) {
         std::cout << "bundle " << manifest.bundle.name << " " << manifest.bundle.version << ": "
-                  << input.files.size() << " files, " << result.bytes << " bytes, "
+                  << input.files.size() << " files, " << human_size(result.bytes) << ", "
                   << (input.key ? "signed" : "UNSIGNED") << "\n";
         for (const auto& part : result.files)
             std::cout << "  " << part.string() << "\n";

@@ -6,6 +6,7 @@
 #include "builder/cli/locked_closure.hpp"
 #include "builder/fetch/wheelhouse.hpp"
 #include "core/base/error.hpp"
+#include "core/base/human_size.hpp"
 
 #include <iostream>
 #include <memory>
@@ -42,7 +43,7 @@ void run_fetch(const FetchArgs& args) {
     std::filesystem::path out(args.output);
     std::uint64_t bytes = fetch::write_wheelhouse(items, fetched, out);
     if (!args.flags.quiet) {
-        std::cout << items.size() << " files (" << bytes << " bytes) for " << locks.size()
+        std::cout << items.size() << " files (" << human_size(bytes) << ") for " << locks.size()
                   << (locks.size() == 1 ? " target" : " targets") << " in " << out.string() << "\n";
     }
 }

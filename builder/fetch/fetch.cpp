@@ -11,6 +11,7 @@
 #include "builder/net/url.hpp"
 #include "core/base/ascii_lower.hpp"
 #include "core/base/error.hpp"
+#include "core/base/human_size.hpp"
 #include "core/base/program.hpp"
 #include "core/digest/sha256.hpp"
 
@@ -158,7 +159,6 @@ class Scheduler {
     std::vector<std::unique_ptr<SegmentTransfer>> graveyard_;  ///< freed after engine_.run()
     std::size_t files_done_ = 0;
     std::size_t files_total_ = 0;
-    std::uint64_t bytes_total_ = 0;
     std::unique_ptr<ProgressDisplay> progress_;
 };
 
@@ -366,9 +366,8 @@ bool Scheduler::on_head(SegmentTransfer& t, const net::ResponseHead& head) {
         auto total = *head.range_total;
         if (job.size && *job.size != total) {
             if (job.item->size) {
-                fail_job(job, "the server reports " + std::to_string(total) +
-                                  " bytes, the list says " + std::to_string(*job.item->size) +
-                                  " (" + net::redact(url) + ")");
+                fail_job(job, "the server reports " + exact_size(total) + ", the list says " +
+                                  exact_size(*job.item->size) + " (" + net::redact(url) + ")");
                 return false;
             }
             // The file changed under a partial download: start over, never splice.
@@ -390,8 +389,8 @@ bool Scheduler::on_head(SegmentTransfer& t, const net::ResponseHead& head) {
     }
     if (head.status == 200) {
         if (job.item->size && head.content_length && *head.content_length != *job.item->size) {
-            fail_job(job, "the server reports " + std::to_string(*head.content_length) +
-                              " bytes, the list says " + std::to_string(*job.item->size) + " (" +
+            fail_job(job, "the server reports " + exact_size(*head.content_length) +
+                              ", the list says " + exact_size(*job.item->size) + " (" +
                               net::redact(url) + ")");
             return false;
         }
@@ -482,8 +481,8 @@ void Scheduler::on_done(SegmentTransfer& t, const net::TransferResult& result) {
             maybe_complete(job);
         } else {
             retry(job, *seg,
-                  "the connection closed after " + std::to_string(seg->position()) + " of " +
-                      std::to_string(seg->end) + " bytes",
+                  "the connection closed after " + human_size(seg->position()) + " of " +
+                      human_size(seg->end),
                   std::nullopt, now);
         }
         return;
@@ -638,8 +637,8 @@ void Scheduler::collect_hashes() {
             fail_job(job, "sha256 mismatch: expected " + ascii_lower(item.sha256) + ", computed " +
                               r.sha256 + " (" + url + ")");
         } else if (item.size && *item.size != *job.size) {
-            fail_job(job, "size mismatch: expected " + std::to_string(*item.size) + " bytes, got " +
-                              std::to_string(*job.size) + " (" + url + ")");
+            fail_job(job, "size mismatch: expected " + exact_size(*item.size) + ", got " +
+                              exact_size(*job.size) + " (" + url + ")");
         } else {
             ::close(job.fd);
             job.fd = -1;
@@ -696,9 +695,17 @@ std::uint64_t Scheduler::done_bytes() const {
 void Scheduler::show_progress(Clock::time_point now, bool final) {
     ProgressDisplay::Totals totals;
     totals.bytes_done = done_bytes();
-    totals.bytes_total = bytes_total_;
-    for (const auto& job : jobs_)
-        totals.bytes_total -= std::min(job->resumed_bytes, bytes_total_);
+    // Sized from the list (the lock) when it has sizes, else from the server's answer once a
+    // file has started (an HTML index gives no sizes); files not yet started and unsized are
+    // counted apart so the total reads "≥ …" rather than a wrong figure.
+    for (const auto& job : jobs_) {
+        auto size = job->item->size ? job->item->size : job->size;
+        if (!size) {
+            ++totals.files_unsized;
+            continue;
+        }
+        totals.bytes_total += *size - std::min(job->resumed_bytes, *size);
+    }
     totals.files_done = files_done_;
     totals.files_total = files_total_;
     for (const auto& [origin, host] : hosts_)
@@ -743,7 +750,6 @@ std::vector<Fetched> Scheduler::run() {
         owner[i] = job.get();
         if (!sha.empty())
             by_hash[sha] = job.get();
-        bytes_total_ += item.size.value_or(0);
         jobs_.push_back(std::move(job));
     }
     files_total_ = jobs_.size();

@@ -1,9 +1,14 @@
 #include "builder/fetch/progress.hpp"
 
 #include "core/base/human_size.hpp"
+#include "core/base/terminal_text.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace airlock::fetch {
 
@@ -27,12 +32,154 @@ std::string format_duration(double seconds) {
     return text;
 }
 
+/// Whether a code point starting with this UTF-8 byte may take two columns: U+1000-U+1FFF
+/// (Hangul Jamo among them), U+3000 and up (CJK, fullwidth forms) and the 4-byte ones (emoji).
+/// U+2000-U+2FFF (punctuation such as "…" and "≥") is narrow. Erring wide only makes a line a
+/// little shorter than it could be.
+bool is_wide_lead(unsigned char c) {
+    return c == 0xE1 || c >= 0xE3;
+}
+
+/// Columns `text` takes, never fewer than a terminal shows. Escaped text holds no controls.
+std::size_t columns(std::string_view text) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if ((c & 0xC0) == 0x80)
+            continue;
+        n += is_wide_lead(c) ? 2 : 1;
+    }
+    return n;
+}
+
+/// The longest prefix of `text` that takes at most `budget` columns, cut at a code point.
+std::string take_columns(std::string_view text, std::size_t budget) {
+    std::size_t used = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto c = static_cast<unsigned char>(text[i]);
+        std::size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        std::size_t w = is_wide_lead(c) ? 2 : 1;
+        if (used + w > budget || i + len > text.size())
+            break;
+        used += w;
+        i += len;
+    }
+    return std::string(text.substr(0, i));
+}
+
+/// The suffix of `text` that takes at most `budget` columns, cut at a code point.
+std::string take_last_columns(std::string_view text, std::size_t budget) {
+    std::size_t start = text.size();
+    std::size_t used = 0;
+    while (start > 0) {
+        std::size_t s = start - 1;
+        while (s > 0 && (static_cast<unsigned char>(text[s]) & 0xC0) == 0x80)
+            --s;
+        auto w = columns(text.substr(s, start - s));
+        if (used + w > budget)
+            break;
+        used += w;
+        start = s;
+    }
+    return std::string(text.substr(start));
+}
+
+/// `text` in at most `budget` columns: whole, or its start and end around "…". A wheel's name
+/// and version come first, so the start gets two thirds; the end keeps the platform tag.
+std::string fit(std::string_view text, std::size_t budget) {
+    if (columns(text) <= budget)
+        return std::string(text);
+    if (budget < 5)
+        return take_columns(text, budget);
+    const std::size_t tail = (budget - 1) / 3;
+    return take_columns(text, budget - 1 - tail) + "…" + take_last_columns(text, tail);
+}
+
 }  // namespace
+
+std::size_t terminal_width(int fd) {
+    struct winsize ws {};
+    if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    if (const char* env = std::getenv("COLUMNS")) {
+        char* end = nullptr;
+        long n = std::strtol(env, &end, 10);
+        if (end != env && *end == '\0' && n > 0 && n < 10000)
+            return static_cast<std::size_t>(n);
+    }
+    return 80;
+}
+
+std::string progress_summary_line(const ProgressDisplay::Totals& totals, double rate,
+                                  std::size_t width) {
+    const std::size_t budget = width > 1 ? width - 1 : 0;
+    // Unsized files not started yet: the total is a lower bound ("≥"), or unknown ("?").
+    std::string total = human_size(totals.bytes_total);
+    if (totals.files_unsized)
+        total = totals.bytes_total ? "≥" + total : "?";
+    std::string amount = human_size(totals.bytes_done) + " / " + total;
+    std::vector<std::string> fields{amount};
+    if (totals.bytes_total > 0 && totals.files_unsized == 0) {
+        char pct[16];
+        std::snprintf(pct, sizeof pct, "%3.0f%%",
+                      100.0 * static_cast<double>(std::min(totals.bytes_done, totals.bytes_total)) /
+                          static_cast<double>(totals.bytes_total));
+        fields.push_back(pct);
+    }
+    fields.push_back(human_size(static_cast<std::uint64_t>(rate)) + "/s");
+    std::string eta = "--";
+    if (rate > 1 && totals.bytes_total > totals.bytes_done && totals.files_unsized == 0)
+        eta = format_duration(static_cast<double>(totals.bytes_total - totals.bytes_done) / rate);
+    fields.push_back("ETA " + eta);
+    fields.push_back("files " + std::to_string(totals.files_done) + "/" +
+                     std::to_string(totals.files_total));
+    fields.push_back(std::to_string(totals.connections) + " conn");
+    std::string line;
+    for (const auto& f : fields) {
+        std::string next = line.empty() ? f : line + "  " + f;
+        if (columns(next) > budget)
+            break;
+        line = std::move(next);
+    }
+    return line.empty() ? fit(amount, budget) : line;
+}
+
+std::vector<std::string> progress_file_lines_for(std::vector<ProgressDisplay::ActiveFile> active,
+                                                 std::size_t width) {
+    const std::size_t budget = width > 1 ? width - 1 : 0;
+    std::stable_sort(active.begin(), active.end(), [](const auto& a, const auto& b) {
+        return a.size.value_or(a.done) > b.size.value_or(b.done);
+    });
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < active.size() && i < progress_file_lines; ++i) {
+        const auto& f = active[i];
+        char tail[96];
+        if (f.size && *f.size > 0) {
+            std::snprintf(tail, sizeof tail, "%3.0f%% of %s",
+                          100.0 * static_cast<double>(std::min(f.done, *f.size)) /
+                              static_cast<double>(*f.size),
+                          human_size(*f.size).c_str());
+        } else {
+            std::snprintf(tail, sizeof tail, "%s", human_size(f.done).c_str());
+        }
+        const std::string suffix = std::string(tail);
+        // "  NAME  SUFFIX": the name gets what is left, at least a few columns.
+        const std::size_t fixed = 2 + 2 + suffix.size();
+        if (budget < fixed + 4) {
+            lines.push_back(fit("  " + terminal_text(f.name), budget));
+            continue;
+        }
+        lines.push_back("  " + fit(terminal_text(f.name), budget - fixed) + "  " + suffix);
+    }
+    return lines;
+}
 
 void ProgressDisplay::clear() {
     if (mode_ != Mode::tty || drawn_lines_ == 0)
         return;
-    // Move up over what was drawn and erase to the end of the screen.
+    // Move up over what was drawn (no line wraps: each is shorter than the terminal) and erase
+    // to the end of the screen.
     std::fprintf(stderr, "\r\x1b[%dA\x1b[J", drawn_lines_);
     drawn_lines_ = 0;
 }
@@ -53,40 +200,19 @@ void ProgressDisplay::update(Clock::time_point now, const Totals& totals,
         last_bytes_ = totals.bytes_done;
         last_rate_time_ = now;
     }
-    std::string eta = "--";
-    if (rate_ > 1 && totals.bytes_total > totals.bytes_done) {
-        eta = format_duration(static_cast<double>(totals.bytes_total - totals.bytes_done) / rate_);
-    }
-    char line[256];
-    std::snprintf(line, sizeof line, "%s / %s  %s/s  ETA %s  files %zu/%zu  connections %d",
-                  human_size(totals.bytes_done).c_str(), human_size(totals.bytes_total).c_str(),
-                  human_size(static_cast<std::uint64_t>(rate_)).c_str(), eta.c_str(),
-                  totals.files_done, totals.files_total, totals.connections);
     if (mode_ == Mode::plain) {
-        std::fprintf(stderr, "download: %s\n", line);
+        std::fprintf(stderr, "download: %s\n", progress_summary_line(totals, rate_, 1000).c_str());
+        std::fflush(stderr);
         return;
     }
-    clear();
-    std::string out = std::string(line) + "\n";
-    std::sort(active.begin(), active.end(), [](const ActiveFile& a, const ActiveFile& b) {
-        return a.size.value_or(a.done) > b.size.value_or(b.done);
-    });
+    const std::size_t width = terminal_width(STDERR_FILENO);
+    std::string out = progress_summary_line(totals, rate_, width) + "\n";
     int lines = 1;
-    for (std::size_t i = 0; i < active.size() && i < 4; ++i) {
-        const auto& f = active[i];
-        std::string name = f.name.size() > 60 ? f.name.substr(0, 57) + "..." : f.name;
-        char row[256];
-        if (f.size && *f.size > 0) {
-            std::snprintf(row, sizeof row, "  %-60s %5.1f%% of %s (%d conn)\n", name.c_str(),
-                          100.0 * static_cast<double>(f.done) / static_cast<double>(*f.size),
-                          human_size(*f.size).c_str(), f.connections);
-        } else {
-            std::snprintf(row, sizeof row, "  %-60s %s\n", name.c_str(),
-                          human_size(f.done).c_str());
-        }
-        out += row;
+    for (const auto& line : progress_file_lines_for(std::move(active), width)) {
+        out += line + "\n";
         ++lines;
     }
+    clear();
     std::fputs(out.c_str(), stderr);
     std::fflush(stderr);
     drawn_lines_ = lines;

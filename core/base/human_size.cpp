@@ -21,4 +21,10 @@ std::string human_size(std::uint64_t bytes) {
     return text;
 }
 
+std::string exact_size(std::uint64_t bytes) {
+    if (bytes < 1024)
+        return human_size(bytes);
+    return human_size(bytes) + " (" + std::to_string(bytes) + " bytes)";
+}
+
 }  // namespace airlock

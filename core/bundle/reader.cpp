@@ -413,13 +413,13 @@ VerifyReport read_bundle(const std::vector<fs::path>& parts, const TrustedKeys& 
             // From here on the entry's name is one the checked manifest holds.
             const BundleFile* expected = report.manifest.find(e.path);
             if (expected == nullptr) {
-                problem(Problem::Kind::extra, e.path, std::to_string(e.size) + " bytes");
+                problem(Problem::Kind::extra, e.path, human_size(e.size));
                 continue;
             }
             if (e.size != expected->size) {
                 problem(Problem::Kind::wrong_size, e.path,
-                        "the manifest says " + std::to_string(expected->size) +
-                            " bytes, the archive " + std::to_string(e.size));
+                        "the manifest says " + exact_size(expected->size) + ", the archive " +
+                            exact_size(e.size));
                 continue;
             }
             digest::Sha256 hash;
