@@ -19,10 +19,13 @@ void FetchFlags::add_to(CLI::App* cmd) {
                     "throughput grows, drops on 503/429/refused). Lower it for servers that ban "
                     "aggressive clients")
         ->check(CLI::Range(1, 1024));
-    cmd->add_option("--retries", retries, "attempts per segment before a file fails")
+    cmd->add_option(
+           "--retries", retries,
+           "attempts after the first, per segment of a file and per index page, before it fails")
         ->check(CLI::Range(0, 100));
-    cmd->add_option("--stall-timeout", stall_timeout,
-                    "seconds below 1 KiB/s before a connection is dropped and retried")
+    cmd->add_option(
+           "--stall-timeout", stall_timeout,
+           "seconds below 1 KiB/s before a connection (file or index page) is dropped and retried")
         ->check(CLI::Range(1, 3600));
     cmd->add_option("--progress", progress, "auto, tty, plain or quiet")
         ->check(CLI::IsMember({"auto", "tty", "plain", "quiet"}));
@@ -43,8 +46,8 @@ fetch::FetchOptions FetchFlags::options() const {
     options.max_connections_per_host = max_connections;
     options.initial_connections_per_host =
         std::min(options.initial_connections_per_host, max_connections);
-    options.retries = retries;
-    options.stall_timeout = std::chrono::seconds(stall_timeout);
+    options.network.retry.retries = retries;
+    options.network.stall = std::chrono::seconds(stall_timeout);
     using P = fetch::FetchOptions::Progress;
     options.progress = quiet                 ? P::quiet
                        : progress == "tty"   ? P::tty

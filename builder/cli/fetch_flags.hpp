@@ -14,8 +14,8 @@ struct FetchFlags {
     std::string cert;
     int jobs = fetch::FetchOptions{}.jobs;
     int max_connections = fetch::FetchOptions{}.max_connections_per_host;
-    int retries = fetch::FetchOptions{}.retries;
-    int stall_timeout = static_cast<int>(fetch::FetchOptions{}.stall_timeout.count());
+    int retries = net::RetryPolicy{}.retries;
+    int stall_timeout = static_cast<int>(net::NetworkOptions{}.stall.count());
     std::string progress = "auto";
     bool quiet = false;
 

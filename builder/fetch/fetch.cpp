@@ -7,6 +7,8 @@
 #include "builder/fetch/progress.hpp"
 #include "builder/fetch/segment_plan.hpp"
 #include "builder/net/http_client.hpp"
+#include "builder/net/response_check.hpp"
+#include "builder/net/retry_policy.hpp"
 #include "builder/net/transfer_engine.hpp"
 #include "builder/net/url.hpp"
 #include "core/base/ascii_lower.hpp"
@@ -52,9 +54,11 @@ struct SegmentTransfer final : net::TransferSink {
     std::size_t mirror = 0;
     net::TransferId id = 0;
     std::uint64_t request_start = 0;
-    std::uint64_t request_end = unknown_end;  ///< exclusive end the server will send up to
-    bool sent_if_range = false;
-    bool accepted = false;  ///< a 2xx whose body we write
+    std::uint64_t request_end = unknown_end;    ///< exclusive end the server will send up to
+    bool ranged = false;                        ///< a Range header was sent
+    std::optional<std::uint64_t> request_last;  ///< its inclusive end, when bounded
+    std::string if_range;                       ///< the If-Range sent, if any
+    bool accepted = false;                      ///< a 2xx whose body we write
     long status = 0;
     std::string failure;  ///< why we stopped it, when that was an error
 
@@ -75,6 +79,9 @@ struct Job {
     std::vector<std::string> validators;  ///< per URL
     std::vector<bool> mirror_gone;        ///< answered 4xx: never ask it again
     enum class Ranges { unknown, yes, no } ranges = Ranges::unknown;
+    /// The server contradicted itself once (ranges, lengths, validators): the file now comes in
+    /// one plain stream; a second contradiction fails it.
+    bool fell_back = false;
     std::size_t mirror = 0;  ///< the URL new segments use
     std::uint64_t prefix_posted = 0;
     std::uint64_t resumed_bytes = 0;
@@ -113,7 +120,6 @@ class Scheduler {
     static net::EngineOptions engine_options(const FetchOptions& options) {
         net::EngineOptions e;
         e.network = options.network;
-        e.low_speed_time = options.stall_timeout;
         return e;
     }
 
@@ -135,6 +141,8 @@ class Scheduler {
     void retry(Job& job, Segment& seg, const std::string& reason,
                std::optional<std::chrono::seconds> retry_after, Clock::time_point now);
     void restart_job(Job& job, SegmentTransfer* adopt, std::optional<std::uint64_t> size);
+    void fall_back(Job& job, const std::string& problem);
+    void give_up_url(Job& job, Segment& seg, std::size_t mirror, const std::string& reason);
     void fail_job(Job& job, std::string reason);
     void drop_transfer(SegmentTransfer& t);
     void maybe_complete(Job& job);
@@ -268,9 +276,11 @@ void Scheduler::start_segment(Job& job, Segment& seg, Host& host) {
         if (seg.end != unknown_end)
             range.last = seg.end - 1;
         request.range = range;
+        t->ranged = true;
+        t->request_last = range.last;
         if (seg.position() > 0 && !job.validators[seg.mirror].empty()) {
             request.if_range = job.validators[seg.mirror];
-            t->sent_if_range = true;
+            t->if_range = request.if_range;
         }
     }
     seg.active = true;
@@ -356,63 +366,59 @@ bool Scheduler::on_head(SegmentTransfer& t, const net::ResponseHead& head) {
     auto* seg = job.plan.find(t.segment_id);
     if (seg == nullptr || job.phase != Job::Phase::downloading)
         return false;
-    const auto& url = job.item->urls[t.mirror];
-    auto validator = !head.etag.empty() ? head.etag : head.last_modified;
-    if (head.status == 206) {
-        if (!head.range_first || *head.range_first != t.request_start || !head.range_total) {
-            t.failure = "the server answered with a different range than requested";
-            return false;
-        }
+    const auto cls = net::classify_status(head.status);
+    if (cls != net::StatusClass::success && cls != net::StatusClass::partial)
+        return true;  // error status: the body is discarded, on_done decides
+    const auto url = net::redact(job.item->urls[t.mirror]);
+    const auto list_mismatch = [&](std::uint64_t server) {
+        fail_job(job, "the server reports " + exact_size(server) + ", the list says " +
+                          exact_size(*job.item->size) + " (" + url + ")");
+        return false;
+    };
+    const net::AskedRange asked{t.ranged, t.request_start, t.request_last, t.if_range};
+    const net::KnownFile known{job.size, job.validators[t.mirror]};
+    const auto check = net::check_response(asked, head, known);
+    const auto validator = net::validator_of(head);
+    if (check.verdict == net::RangeVerdict::contradiction ||
+        check.verdict == net::RangeVerdict::changed) {
+        if (job.item->size && head.range_total && *head.range_total != *job.item->size)
+            return list_mismatch(*head.range_total);
+        fall_back(job, check.problem + " (" + url + ")");
+        return false;
+    }
+    if (check.verdict == net::RangeVerdict::accept) {
         auto total = *head.range_total;
-        if (job.size && *job.size != total) {
-            if (job.item->size) {
-                fail_job(job, "the server reports " + exact_size(total) + ", the list says " +
-                                  exact_size(*job.item->size) + " (" + net::redact(url) + ")");
-                return false;
-            }
-            // The file changed under a partial download: start over, never splice.
-            restart_job(job, nullptr, total);
-            return false;
-        }
+        if (job.item->size && total != *job.item->size)
+            return list_mismatch(total);
         if (!job.size) {
             job.size = total;
             job.plan.set_size(total);
             seg = job.plan.find(t.segment_id);
         }
-        if (head.range_last)
-            t.request_end = *head.range_last + 1;
+        t.request_end = *head.range_last + 1;
         if (!validator.empty())
             job.validators[t.mirror] = validator;
         job.ranges = Job::Ranges::yes;
         t.accepted = true;
         return true;
     }
-    if (head.status == 200) {
-        if (job.item->size && head.content_length && *head.content_length != *job.item->size) {
-            fail_job(job, "the server reports " + exact_size(*head.content_length) +
-                              ", the list says " + exact_size(*job.item->size) + " (" +
-                              net::redact(url) + ")");
-            return false;
-        }
-        bool spliced =
-            t.request_start > 0 || job.plan.segments().size() > 1 || job.plan.done_bytes() > 0;
-        if (spliced) {
-            // Range ignored, or If-Range said the file changed: this stream is the whole file.
-            restart_job(job, &t, head.content_length);
-        } else if (head.content_length) {
-            job.plan.set_size(*head.content_length);
-        }
-        job.size = head.content_length;
-        t.request_start = 0;
-        t.request_end = head.content_length.value_or(unknown_end);
-        if (!validator.empty())
-            job.validators[t.mirror] = validator;
-        job.ranges = (t.sent_if_range && head.accept_ranges && job.size) ? Job::Ranges::yes
-                                                                         : Job::Ranges::no;
-        t.accepted = true;
-        return true;
+    // The whole file from byte 0, as asked, or instead of a range from 0 (no range support).
+    if (job.item->size && head.content_length && *head.content_length != *job.item->size)
+        return list_mismatch(*head.content_length);
+    bool spliced = job.plan.segments().size() > 1 || job.plan.done_bytes() > 0;
+    if (spliced) {
+        restart_job(job, &t, head.content_length);
+    } else if (head.content_length) {
+        job.plan.set_size(*head.content_length);
     }
-    return true;  // error status: the body is discarded, on_done decides
+    job.size = head.content_length;
+    t.request_start = 0;
+    t.request_end = head.content_length.value_or(unknown_end);
+    if (!validator.empty())
+        job.validators[t.mirror] = validator;
+    job.ranges = Job::Ranges::no;
+    t.accepted = true;
+    return true;
 }
 
 bool Scheduler::on_body(SegmentTransfer& t, const char* data, std::size_t size) {
@@ -471,7 +477,9 @@ void Scheduler::on_done(SegmentTransfer& t, const net::TransferResult& result) {
     auto now = Clock::now();
     const auto& url = job.item->urls[t.mirror];
     using Outcome = net::TransferResult::Outcome;
-    if (t.accepted && result.outcome != Outcome::failed && t.failure.empty()) {
+    // All the bytes of the segment arrived: a transport error after them (a Content-Length
+    // larger than the body, a reset at the end) changes nothing; the hash decides.
+    if (t.accepted && t.failure.empty() && (result.outcome != Outcome::failed || seg->finished())) {
         if (seg->end == unknown_end && result.outcome == Outcome::complete) {
             seg->end = seg->position();
             job.size = seg->end;
@@ -492,46 +500,81 @@ void Scheduler::on_done(SegmentTransfer& t, const net::TransferResult& result) {
         return;
     }
     std::string reason = t.failure;
-    bool busy = false;
-    auto status = t.accepted ? 0 : result.head.status;
-    if (reason.empty() && status != 0 && !t.accepted)
+    const auto status = t.accepted ? 0 : result.head.status;
+    const auto cls = net::classify_status(status);
+    if (reason.empty() && status != 0)
         reason = "HTTP " + std::to_string(status);
-    if (status == 429 || status == 503) {
-        busy = host.active > 0;
-    } else if (status == 416) {
-        restart_job(job, nullptr, std::nullopt);
+    if (status != 0 && cls == net::StatusClass::range_refused) {
+        fall_back(job, "the server refused a range of a file it had offered in ranges (HTTP 416, " +
+                           net::redact(url) + ")");
         return;
-    } else if (status >= 300 && status < 500) {
-        // Not there (or not allowed): this URL will not get better by asking again.
-        job.mirror_gone[t.mirror] = true;
-        auto next = next_mirror(job, t.mirror);
-        if (next == t.mirror) {
-            fail_job(job, reason + " from " + net::redact(url));
+    }
+    if (status != 0 && cls != net::StatusClass::busy && cls != net::StatusClass::transient) {
+        // Not there, not allowed, or a redirect not followed: asking again will not help.
+        if (cls == net::StatusClass::redirect) {
+            reason += result.head.location.empty() ? " (a redirect without a Location)"
+                                                   : " (a redirect that was refused, to " +
+                                                         net::redact(result.head.location) + ")";
+        }
+        give_up_url(job, *seg, t.mirror, reason + " from " + net::redact(url));
+        return;
+    }
+    if (status == 0 && !result.retryable) {
+        give_up_url(job, *seg, t.mirror, result.error + " (" + net::redact(url) + ")");
+        return;
+    }
+    if (reason.empty())
+        reason = result.error.empty() ? "the transfer failed" : result.error;
+    auto retry_after = status != 0 ? result.head.retry_after : std::nullopt;
+    if (retry_after) {
+        auto honour = net::honour_retry_after(options_.network.retry, *retry_after);
+        if (!honour.retry) {
+            give_up_url(job, *seg, t.mirror,
+                        reason + " from " + net::redact(url) + ": " + honour.reason);
             return;
         }
-        job.error = reason + " from " + net::redact(url);
-        seg->mirror = next;
-        if (job.mirror == t.mirror)
-            job.mirror = next;
-        return;
-    } else if (reason.empty()) {
-        reason = result.error.empty() ? "the transfer failed" : result.error;
-        busy = result.connect_failed && host.active > 0;
     }
+    bool busy = status != 0 ? cls == net::StatusClass::busy && host.active > 0
+                            : result.connect_failed && host.active > 0;
     if (busy && seg->busy < 1000) {
         // The server serves our other connections: it limits how many we may open. That is not
         // a failure of this segment; back off the host and retry soon.
         host.governor.on_busy(host.active, now);
         seg->busy++;
         std::uniform_int_distribution<int> jitter(50, 250);
-        auto delay = result.head.retry_after
-                         ? std::chrono::duration_cast<Clock::duration>(*result.head.retry_after)
-                         : std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::milliseconds(jitter(rng_)));
+        auto delay = retry_after ? std::chrono::duration_cast<Clock::duration>(*retry_after)
+                                 : std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::milliseconds(jitter(rng_)));
         seg->not_before = now + delay;
         return;
     }
-    retry(job, *seg, reason, result.head.retry_after, now);
+    retry(job, *seg, reason, retry_after, now);
+}
+
+void Scheduler::give_up_url(Job& job, Segment& seg, std::size_t mirror, const std::string& reason) {
+    job.mirror_gone[mirror] = true;
+    auto next = next_mirror(job, mirror);
+    if (next == mirror) {
+        fail_job(job, reason);
+        return;
+    }
+    job.error = reason;
+    seg.mirror = next;
+    if (job.mirror == mirror)
+        job.mirror = next;
+}
+
+void Scheduler::fall_back(Job& job, const std::string& problem) {
+    if (job.fell_back) {
+        fail_job(job, problem +
+                          "; the server contradicted itself again after airlock fell back "
+                          "to one plain download");
+        return;
+    }
+    job.fell_back = true;
+    job.ranges = Job::Ranges::no;
+    job.error = problem;
+    restart_job(job, nullptr, job.item->size);
 }
 
 void Scheduler::retry(Job& job, Segment& seg, const std::string& reason,
@@ -539,29 +582,24 @@ void Scheduler::retry(Job& job, Segment& seg, const std::string& reason,
     const auto& url = job.item->urls[seg.mirror];
     seg.attempts++;
     job.error = reason + " (" + net::redact(url) + ")";
-    if (seg.attempts > options_.retries) {
-        fail_job(job, reason + " (" + net::redact(url) + "; gave up after " +
-                          std::to_string(seg.attempts) + " attempts)");
+    std::uniform_real_distribution<double> jitter(0.0, 1.0);
+    auto decision =
+        net::decide_retry(options_.network.retry, seg.attempts, retry_after, jitter(rng_));
+    if (!decision.retry) {
+        fail_job(job, reason + " (" + net::redact(url) + "; " + decision.reason + ")");
         return;
     }
-    Clock::duration delay;
-    if (retry_after) {
-        delay = std::chrono::duration_cast<Clock::duration>(
-            std::min<std::chrono::seconds>(*retry_after, std::chrono::seconds(600)));
-    } else {
-        // Exponential backoff with jitter: 0.25 s, 0.5 s, 1 s … capped at 30 s, times 0.5–1.
-        auto base =
-            std::min(30000.0, 250.0 * static_cast<double>(1 << std::min(seg.attempts - 1, 10)));
-        std::uniform_real_distribution<double> jitter(0.5, 1.0);
-        delay = std::chrono::duration_cast<Clock::duration>(
-            std::chrono::duration<double, std::milli>(base * jitter(rng_)));
-    }
+    auto delay = std::chrono::duration_cast<Clock::duration>(decision.delay);
     seg.not_before = now + delay;
     // Mirror failover: the next attempt of this segment goes to the next mirror.
     seg.mirror = next_mirror(job, seg.mirror);
 }
 
 void Scheduler::restart_job(Job& job, SegmentTransfer* adopt, std::optional<std::uint64_t> size) {
+    // Failed attempts carry over: starting over never resets the bound on them.
+    int attempts = 0;
+    for (const auto& s : job.plan.segments())
+        attempts = std::max(attempts, s.attempts);
     for (auto* other : std::vector<SegmentTransfer*>(job.live)) {
         if (other == adopt)
             continue;
@@ -571,6 +609,7 @@ void Scheduler::restart_job(Job& job, SegmentTransfer* adopt, std::optional<std:
     job.plan = SegmentPlan(size ? size : job.item->size);
     job.size = size ? size : job.item->size;
     auto& first = const_cast<Segment&>(job.plan.segments().front());
+    first.attempts = attempts;
     if (adopt != nullptr) {
         first.active = true;
         first.mirror = adopt->mirror;

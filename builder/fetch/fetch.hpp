@@ -37,11 +37,10 @@ struct FetchOptions {
     /// connections the governor allows (128 KiB to 1 MiB), so few connections get large buffers
     /// (fewer system calls on a fast link) and many get small ones.
     std::uint64_t receive_buffer_budget = 16 << 20;
-    int retries = 6;  ///< per segment, across mirrors
     enum class Progress { auto_, tty, plain, quiet } progress = Progress::auto_;
-    net::NetworkOptions network;  ///< `--cert` and the indexes' credentials
-    /// A connection slower than 1 KiB/s for this long is dropped and retried (no total timeout).
-    std::chrono::seconds stall_timeout{30};
+    /// `--cert`, the indexes' credentials, and the timeouts and retry policy shared with index
+    /// pages: `network.retry.retries` attempts per segment (across mirrors), `network.stall`.
+    net::NetworkOptions network;
 };
 
 struct Fetched {

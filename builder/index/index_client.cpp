@@ -72,7 +72,8 @@ Error http_error(const net::HttpResponse& response, const std::string& url) {
     if (response.status == 0) {
         return Error("GET " + net::redact(url) + " failed: " + response.error, Exit::user);
     }
-    return Error("GET " + net::redact(url) + " answered HTTP " + std::to_string(response.status),
+    return Error("GET " + net::redact(url) + " answered HTTP " + std::to_string(response.status) +
+                     (response.error.empty() ? std::string() : ": " + response.error),
                  Exit::user);
 }
 
@@ -92,8 +93,9 @@ IndexClient::IndexClient(std::vector<manifest::IndexSpec> indexes, IndexClientOp
                          : options_.cache_dir;
     options_.cache_dir = http.cache_dir;
     http.cache_mode = options_.cache_mode;
-    http.retries = options_.retries;
     http.network = options_.network;
+    if (options_.retries)
+        http.network.retry.retries = *options_.retries;
     if (!http.network.credentials) {
         http.network.credentials =
             std::make_shared<net::CredentialStore>(manifest::credential_store(indexes_));

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,8 +26,10 @@ inline constexpr const char* page_accept =
 struct IndexClientOptions {
     std::filesystem::path cache_dir;  ///< empty: net::default_cache_dir()
     net::CacheMode cache_mode = net::CacheMode::revalidate;
-    int retries = 3;
-    /// `--cert`; credentials (null: those of the indexes' URLs, see index_credentials.hpp).
+    /// Extra attempts per URL; empty: those of `network.retry` (`--retries`).
+    std::optional<int> retries;
+    /// `--cert`, timeouts, retry policy; credentials (null: those of the indexes' URLs, see
+    /// index_credentials.hpp).
     net::NetworkOptions network;
 };
 

@@ -338,8 +338,8 @@ TEST_F(IndexClientTest, AllMirrorsDownIsAnErrorNamingTheUrl) {
 TEST_F(IndexClientTest, RetriesServerErrorsThenReportsTheStatus) {
     net::HttpClientOptions o;
     o.cache_mode = net::CacheMode::disabled;
-    o.retries = 2;
-    o.backoff = std::chrono::milliseconds(10);
+    o.network.retry.retries = 2;
+    o.network.retry.base = std::chrono::milliseconds(10);
     net::HttpClient http(o);
     auto response = http.get(fixture->url + "/flaky/x");
     EXPECT_EQ(response.status, 503);

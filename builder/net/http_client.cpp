@@ -2,7 +2,8 @@
 
 #include "builder/net/curl_global.hpp"
 #include "builder/net/http_cache.hpp"
-#include "builder/net/tls.hpp"
+#include "builder/net/retry_policy.hpp"
+#include "builder/net/transfer_error.hpp"
 #include "builder/net/url.hpp"
 #include "core/base/ascii_lower.hpp"
 #include "core/base/build_info.hpp"
@@ -14,6 +15,7 @@
 #include <array>
 #include <cstdlib>
 #include <mutex>
+#include <random>
 #include <thread>
 
 namespace airlock::net {
@@ -44,29 +46,6 @@ std::string accept_of(const HttpRequest& request) {
     return {};
 }
 
-bool retryable_status(long status) {
-    return status == 429 || status == 408 || status >= 500;
-}
-
-bool retryable_curl_error(CURLcode code) {
-    switch (code) {
-        case CURLE_COULDNT_RESOLVE_PROXY:
-        case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_CONNECT:
-        case CURLE_OPERATION_TIMEDOUT:
-        case CURLE_SEND_ERROR:
-        case CURLE_RECV_ERROR:
-        case CURLE_GOT_NOTHING:
-        case CURLE_PARTIAL_FILE:
-        case CURLE_HTTP2:
-        case CURLE_HTTP2_STREAM:
-        case CURLE_SSL_CONNECT_ERROR:
-            return true;
-        default:
-            return false;
-    }
-}
-
 struct Transfer {
     std::size_t slot = 0;
     const HttpRequest* request = nullptr;
@@ -80,6 +59,8 @@ struct Transfer {
     curl_slist* header_list = nullptr;
     HttpResponse response;
     char error_buffer[CURL_ERROR_SIZE] = {};
+    std::size_t header_bytes = 0;
+    bool header_overflow = false;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -91,6 +72,13 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
     auto* transfer = static_cast<Transfer*>(user);
     std::string_view line(data, size * count);
+    if (line.starts_with("HTTP/"))
+        transfer->header_bytes = 0;
+    transfer->header_bytes += line.size();
+    if (transfer->header_bytes > max_response_header_bytes) {
+        transfer->header_overflow = true;
+        return 0;  // stops the transfer
+    }
     if (line.starts_with("HTTP/")) {
         transfer->response.headers.clear();  // a new response (redirect, 100 Continue)
         transfer->response.body.clear();
@@ -150,6 +138,9 @@ struct HttpClient::Impl {
     std::vector<CURLM*> multi_pool;  ///< idle multi handles; each keeps its connection cache
     RequestSetup setup;
     std::string user_agent = std::string("airlock/") + build_info::version;
+    std::mutex rng_mutex;
+    std::mt19937 rng{std::random_device{}()};
+    std::uniform_real_distribution<double> jitter{0.0, 1.0};
 
     static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
         static_cast<Impl*>(user)->share_locks[data].lock();
@@ -188,6 +179,8 @@ struct HttpClient::Impl {
         const std::string& url = t.urls[t.url_index];
         t.response = HttpResponse{};
         t.error_buffer[0] = 0;
+        t.header_bytes = 0;
+        t.header_overflow = false;
         t.easy = curl_easy_init();
         if (!t.easy)
             throw Error("libcurl could not create a transfer", Exit::internal);
@@ -199,23 +192,11 @@ struct HttpClient::Impl {
         curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer);
-        curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
-        curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
         curl_easy_setopt(e, CURLOPT_SHARE, share);
         curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent.c_str());
-        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
-                         static_cast<long>(options.connect_timeout.count()));
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
-                         static_cast<long>(options.low_speed_timeout.count()));
         setup.apply(e, url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
-        curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#endif
         curl_slist* list = nullptr;
         for (const auto& header : t.request->headers)
             list = curl_slist_append(list, header.c_str());
@@ -273,7 +254,10 @@ struct HttpClient::Impl {
         // The URL that answered, credential-free whatever a redirect said.
         auto answered = Url::try_parse(effective ? effective : url);
         const std::string effective_url = answered ? answered->str() : redact(url);
-        if (code == CURLE_OK && status > 0 && !retryable_status(status)) {
+        const auto status_class = classify_status(status);
+        const bool retryable_answer =
+            status_class == StatusClass::busy || status_class == StatusClass::transient;
+        if (code == CURLE_OK && status > 0 && !retryable_answer) {
             t.response.status = status;
             t.response.effective_url = effective_url;
             t.response.content_type = t.response.headers.count("content-type")
@@ -300,27 +284,35 @@ struct HttpClient::Impl {
             return true;
         }
         // A failed attempt: retry this URL with backoff, then fail over to the next mirror.
-        std::string failure =
-            code != CURLE_OK
-                ? std::string(t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code))
-                : "HTTP " + std::to_string(status);
-        const bool tls_failed = code != CURLE_OK && is_tls_verification_failure(code);
-        if (tls_failed)
-            failure = tls_failure_message(url, failure);
-        bool retryable = code == CURLE_OK ? true : retryable_curl_error(code);
-        auto delay = options.backoff * (1 << std::min(t.attempt, 6));
-        if (code == CURLE_OK) {
-            auto it = t.response.headers.find("retry-after");
-            if (it != t.response.headers.end()) {
-                long seconds = std::atol(it->second.c_str());
-                if (seconds > 0)
-                    delay = std::chrono::milliseconds(std::min(seconds, 60L) * 1000);
-            }
+        std::string failure = "HTTP " + std::to_string(status);
+        bool tls_failed = false;
+        bool retryable = true;
+        std::optional<std::chrono::seconds> retry_after;
+        if (code != CURLE_OK) {
+            auto error = describe_transfer_error(t.easy, code, t.error_buffer, redact(url),
+                                                 t.header_overflow);
+            failure = error.message;
+            tls_failed = error.tls_failed;
+            retryable = error.retryable;
+        } else if (auto it = t.response.headers.find("retry-after");
+                   it != t.response.headers.end()) {
+            retry_after = parse_retry_after(it->second, unix_now());
         }
-        if (retryable && t.attempt < options.retries) {
+        std::string refused;
+        if (retryable) {
             ++t.attempt;
-            t.not_before = Clock::now() + delay;
-            return false;
+            double random = 0;
+            {
+                std::lock_guard guard(rng_mutex);
+                random = jitter(rng);
+            }
+            auto decision = decide_retry(options.network.retry, t.attempt, retry_after, random);
+            if (decision.retry) {
+                t.not_before = Clock::now() + decision.delay;
+                return false;
+            }
+            if (retry_after)
+                refused = decision.reason;
         }
         if (t.url_index + 1 < t.urls.size()) {
             ++t.url_index;
@@ -332,6 +324,7 @@ struct HttpClient::Impl {
             t.response.status = status;
             t.response.effective_url = effective_url;
             t.response.content_type = t.response.headers["content-type"];
+            t.response.error = refused;
         } else {
             t.response.status = 0;
             t.response.body.clear();

@@ -23,7 +23,9 @@ struct HttpResponse {
     std::string effective_url;  ///< the URL that answered, after redirects and mirror failover
     std::map<std::string, std::string> headers;  ///< lowercased names; the final response's
     bool from_cache = false;  ///< body served from the disk cache (after a 304, or without asking)
-    std::string error;  ///< transport failure (connect, timeout...) when status is 0; "" otherwise
+    /// The transport failure (connect, stall...) when status is 0; with an error status, why it
+    /// was not asked again when that was the server's doing (an absurd Retry-After); else "".
+    std::string error;
     bool tls_failed = false;  ///< `error` is a certificate the CA bundle does not accept
 
     bool ok() const { return status >= 200 && status < 300; }
@@ -67,11 +69,10 @@ struct HttpClientOptions {
     CacheMode cache_mode = CacheMode::revalidate;
     int max_connections_per_host = 16;
     int max_total_connections = 64;
-    int retries = 3;  ///< extra attempts per URL on 5xx / 429 / connect errors before failover
-    std::chrono::milliseconds backoff{250};  ///< first retry delay; doubles; Retry-After wins
-    std::chrono::seconds connect_timeout{15};
-    std::chrono::seconds low_speed_timeout{60};  ///< abort when < 1 byte/s for this long
-    NetworkOptions network;                      ///< `--cert` and credentials
+    /// `--cert`, credentials, and the timeouts and retry policy shared with file downloads:
+    /// `network.retry.retries` extra attempts per URL on 5xx / 429 / network errors, then the
+    /// next mirror.
+    NetworkOptions network;
 };
 
 /// `$AIRLOCK_CACHE_DIR`, else `$XDG_CACHE_HOME/airlock`, else `~/.cache/airlock`.

@@ -1,10 +1,13 @@
 #pragma once
 /// What every request carries besides its URL, the same for index pages, metadata and files:
-/// the CA bundle, the proxy, and the credentials, attached when the request is made.
+/// the CA bundle, the proxy, the credentials, the timeouts, the redirect rules and the retry
+/// policy, attached when the request is made.
 
 #include "builder/net/credential_store.hpp"
 #include "builder/net/proxy.hpp"
+#include "builder/net/retry_policy.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -17,7 +20,18 @@ struct NetworkOptions {
     std::filesystem::path ca_file;
     /// Credentials per server; null: none (~/.netrc, or $NETRC, still applies).
     std::shared_ptr<const CredentialStore> credentials;
+    /// Stall detection instead of a total timeout: a transfer slower than `stall_bytes_per_second`
+    /// for `stall` is abandoned and retried (a 3 GB file never hits a fixed deadline).
+    std::chrono::seconds stall{30};
+    long stall_bytes_per_second = 1024;
+    std::chrono::seconds connect_timeout{20};
+    /// When to ask again and how long to wait (`--retries` sets `retry.retries`).
+    RetryPolicy retry;
 };
+
+/// Redirects followed per request (to any host, http or https only, like pip); beyond it, or
+/// to another scheme, the request fails naming the redirect.
+inline constexpr long max_redirects = 10;
 
 /// NetworkOptions plus what the environment says (SSL_CERT_FILE, SSL_CERT_DIR, NETRC, proxies),
 /// read once when a client is made, not at process start.
@@ -25,8 +39,11 @@ class RequestSetup {
   public:
     explicit RequestSetup(NetworkOptions options = {});
 
-    /// Sets the CA bundle, proxy, ~/.netrc and the credentials for `url` on `easy` (a CURL*).
+    /// Sets the CA bundle, proxy, ~/.netrc, the credentials for `url`, the timeouts and the
+    /// redirect rules on `easy` (a CURL*).
     void apply(void* easy, const std::string& url) const;
+
+    const NetworkOptions& options() const { return options_; }
 
   private:
     NetworkOptions options_;

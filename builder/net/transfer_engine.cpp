@@ -1,8 +1,8 @@
 #include "builder/net/transfer_engine.hpp"
 
 #include "builder/net/curl_global.hpp"
-#include "builder/net/tls.hpp"
-#include "core/base/ascii_lower.hpp"
+#include "builder/net/retry_policy.hpp"
+#include "builder/net/transfer_error.hpp"
 #include "core/base/error.hpp"
 
 #include <curl/curl.h>
@@ -17,77 +17,8 @@
 namespace airlock::net {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
-}
-
-std::optional<std::uint64_t> parse_u64(std::string_view s) {
-    s = trim(s);
-    if (s.empty())
-        return std::nullopt;
-    std::uint64_t value = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return value;
-}
-
-/// Records one header line into `head`; a new status line starts a new response (redirects).
-void parse_header_line(std::string_view line, ResponseHead& head) {
-    line = trim(line);
-    if (line.rfind("HTTP/", 0) == 0) {
-        head = ResponseHead{};
-        auto space = line.find(' ');
-        if (space != std::string_view::npos) {
-            head.status = static_cast<long>(parse_u64(line.substr(space + 1, 3)).value_or(0));
-        }
-        return;
-    }
-    auto colon = line.find(':');
-    if (colon == std::string_view::npos)
-        return;
-    auto name = ascii_lower(trim(line.substr(0, colon)));
-    auto value = trim(line.substr(colon + 1));
-    if (name == "content-length") {
-        head.content_length = parse_u64(value);
-    } else if (name == "content-range") {
-        // bytes first-last/total
-        auto v = value;
-        if (v.rfind("bytes ", 0) != 0)
-            return;
-        v.remove_prefix(6);
-        auto dash = v.find('-');
-        auto slash = v.find('/');
-        if (dash == std::string_view::npos || slash == std::string_view::npos || dash > slash)
-            return;
-        head.range_first = parse_u64(v.substr(0, dash));
-        head.range_last = parse_u64(v.substr(dash + 1, slash - dash - 1));
-        head.range_total = parse_u64(v.substr(slash + 1));
-    } else if (name == "accept-ranges") {
-        head.accept_ranges = ascii_lower(value).find("bytes") != std::string::npos;
-    } else if (name == "etag") {
-        if (value.rfind("W/", 0) != 0)
-            head.etag = std::string(value);
-    } else if (name == "last-modified") {
-        head.last_modified = std::string(value);
-    } else if (name == "retry-after") {
-        if (auto seconds = parse_u64(value)) {
-            head.retry_after = std::chrono::seconds(static_cast<long long>(*seconds));
-        } else {
-            std::string date(value);
-            auto when = curl_getdate(date.c_str(), nullptr);
-            if (when > 0) {
-                auto delta = static_cast<long long>(when - std::time(nullptr));
-                head.retry_after = std::chrono::seconds(std::max(0LL, delta));
-            }
-        }
-    }
+std::int64_t unix_now() {
+    return static_cast<std::int64_t>(std::time(nullptr));
 }
 
 }  // namespace
@@ -101,6 +32,8 @@ struct TransferEngine::Impl {
         bool head_delivered = false;
         bool stop_requested = false;
         bool cancelled = false;
+        std::size_t header_bytes = 0;
+        bool header_overflow = false;
         curl_slist* headers = nullptr;
         char errbuf[CURL_ERROR_SIZE] = {};
         std::string url;  ///< for messages
@@ -116,7 +49,15 @@ struct TransferEngine::Impl {
 
     static size_t on_header(char* data, size_t size, size_t count, void* user) {
         auto* t = static_cast<Transfer*>(user);
-        parse_header_line(std::string_view(data, size * count), t->head);
+        std::string_view line(data, size * count);
+        if (line.starts_with("HTTP/"))
+            t->header_bytes = 0;
+        t->header_bytes += line.size();
+        if (t->header_bytes > max_response_header_bytes) {
+            t->header_overflow = true;
+            return 0;  // stops the transfer
+        }
+        parse_header_line(line, t->head, unix_now());
         return size * count;
     }
 
@@ -204,17 +145,9 @@ TransferId TransferEngine::start(const Request& request, TransferSink& sink) {
     CURL* e = t->easy;
     curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE,
                      request.buffer_size > 0 ? request.buffer_size : im.options.buffer_size);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, im.options.low_speed_limit);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
-                     static_cast<long>(im.options.low_speed_time.count()));
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
-                     static_cast<long>(im.options.connect_timeout.count()));
     curl_easy_setopt(e, CURLOPT_USERAGENT, im.options.user_agent.c_str());
     im.setup.apply(e, request.url);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
@@ -308,15 +241,12 @@ std::size_t TransferEngine::run(std::chrono::milliseconds wait) {
             result.outcome = TransferResult::Outcome::complete;
         } else {
             result.outcome = TransferResult::Outcome::failed;
-            result.connect_failed = code == CURLE_COULDNT_CONNECT;
-            result.error = t.errbuf[0] != '\0' ? std::string(t.errbuf) : curl_easy_strerror(code);
-            if (is_tls_verification_failure(code)) {
-                result.tls_failed = true;
-                result.error = tls_failure_message(t.url, result.error);
-            }
-            if (code == CURLE_OPERATION_TIMEDOUT) {
-                result.error = "stalled: " + result.error;
-            }
+            auto failure =
+                describe_transfer_error(t.easy, code, t.errbuf, t.url, t.header_overflow);
+            result.error = failure.message;
+            result.connect_failed = failure.connect_failed;
+            result.tls_failed = failure.tls_failed;
+            result.retryable = failure.retryable;
         }
         im.release(t);
         t.sink->on_done(result);

@@ -3,6 +3,7 @@
 /// many transfers on one thread, each body handed to a sink as it arrives.
 
 #include "builder/net/request_setup.hpp"
+#include "builder/net/response_head.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -16,13 +17,9 @@ namespace airlock::net {
 
 /// Settings shared by every transfer of one engine.
 struct EngineOptions {
-    /// `--cert` and credentials, set on every transfer with the proxy (request_setup.hpp).
+    /// `--cert`, credentials, timeouts and redirect rules, set on every transfer with the proxy
+    /// (request_setup.hpp): the same as for index pages.
     NetworkOptions network;
-    /// Stall detection instead of a total timeout: a transfer slower than `low_speed_limit`
-    /// bytes/s for `low_speed_time` is abandoned (a 3 GB file never hits a fixed deadline).
-    long low_speed_limit = 1024;
-    std::chrono::seconds low_speed_time{30};
-    std::chrono::seconds connect_timeout{20};
     /// libcurl's receive buffer per transfer (unless the Request sets one); bounds memory,
     /// whatever the file sizes.
     long buffer_size = 128 * 1024;
@@ -46,18 +43,6 @@ struct Request {
     long buffer_size = 0;
 };
 
-/// The final response's status line and the headers the fetch layer needs.
-struct ResponseHead {
-    long status = 0;
-    std::optional<std::uint64_t> content_length;
-    /// `Content-Range: bytes first-last/total` of a 206.
-    std::optional<std::uint64_t> range_first, range_last, range_total;
-    bool accept_ranges = false;  ///< `Accept-Ranges: bytes`
-    std::string etag;            ///< strong validators only (weak ones cannot guard a range)
-    std::string last_modified;
-    std::optional<std::chrono::seconds> retry_after;
-};
-
 struct TransferResult {
     enum class Outcome {
         complete,  ///< the server sent the whole body
@@ -68,6 +53,8 @@ struct TransferResult {
     bool connect_failed = false;
     /// The server's certificate was not accepted: asking again cannot help (see `error`).
     bool tls_failed = false;
+    /// Asking again may help (a reset, a stall); not after a redirect loop or oversized headers.
+    bool retryable = true;
     std::string error;  ///< human-readable reason for `failed`, no credentials
     ResponseHead head;  ///< status 0 when no response arrived
 };

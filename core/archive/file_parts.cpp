@@ -1,6 +1,7 @@
 #include "core/archive/file_parts.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/stale_temp.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -96,14 +97,16 @@ PartsSink::~PartsSink() {
         for (const auto& t : temps_)
             ::unlink(t.c_str());
     }
+    for (int lock : locks_)
+        ::close(lock);
 }
 
 void PartsSink::open_next() {
     fs::path final_path = split_size_ ? part_path(dest_, temps_.size()) : dest_;
-    std::string tmpl =
-        (final_path.parent_path() / ("." + final_path.filename().string() + ".tmp-XXXXXX"))
-            .string();
-    int fd = ::mkstemp(tmpl.data());
+    // What a writer killed before its rename left here (no process holds it) goes first.
+    remove_stale_temps(final_path);
+    fs::path tmpl;
+    int fd = create_locked_temp(final_path, tmpl);
     if (fd < 0) {
         throw Error("cannot create a temporary file next to " + quote(final_path.string()) + ": " +
                     errno_text());
@@ -111,6 +114,9 @@ void PartsSink::open_next() {
     ::fchmod(fd, 0644);
     fd_ = fd;
     temps_.emplace_back(tmpl);
+    int lock = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (lock >= 0)
+        locks_.push_back(lock);
     in_part_ = 0;
 }
 

@@ -46,6 +46,9 @@ class PartsSink final : public ByteSink {
     std::filesystem::path dest_;
     std::optional<std::uint64_t> split_size_;
     std::vector<std::filesystem::path> temps_;
+    /// One duplicate descriptor per temporary, holding its flock until the destructor: marks
+    /// them live for remove_stale_temps() (core/base/stale_temp.hpp) of other writers.
+    std::vector<int> locks_;
     std::vector<char> buffer_;  ///< coalesces libarchive's 10 KiB blocks into large writes
     int fd_ = -1;
     std::uint64_t in_part_ = 0;
