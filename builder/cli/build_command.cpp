@@ -2,8 +2,10 @@
 // fetch, and write one signed, reproducible bundle.
 
 #include "builder/cli/app.hpp"
+#include "builder/cli/conda_closure.hpp"
 #include "builder/cli/fetch_flags.hpp"
 #include "builder/cli/locked_closure.hpp"
+#include "builder/lock/conda_lock.hpp"
 #include "builder/lock/pylock.hpp"
 #include "builder/lock/requirements_txt.hpp"
 #include "builder/pack/output_destination.hpp"
@@ -51,7 +53,8 @@ std::filesystem::path static_installer(const std::string& given) {
             "/usr/bin/airlock-install from the airlock-install package)");
 }
 
-pack::PackTarget pack_target(const manifest::TargetSpec& spec, const lock::TargetLock& lock) {
+pack::PackTarget pack_target(const manifest::Manifest& manifest, const manifest::TargetSpec& spec,
+                             const lock::TargetLock& lock) {
     pack::PackTarget target;
     target.name = spec.name;
     // The minor version ("3.12" for "3.12.4"): the installer picks an interpreter by it; the
@@ -60,20 +63,28 @@ pack::PackTarget pack_target(const manifest::TargetSpec& spec, const lock::Targe
     target.platform = spec.platform;
     target.cuda = spec.cuda;
     target.requires_python = lock.requires_python;
-    target.pylock_toml = lock::format_pylock(lock);
-    target.requirements_txt = lock::format_requirements(lock);
+    target.ecosystems.clear();
+    // A [conda]-only manifest carries no pip part (`lock` writes no pylock for it).
+    if (!manifest.conda || !manifest.python.requirements.empty()) {
+        target.ecosystems.push_back(bundle::Ecosystem::pip);
+        target.pylock_toml = lock::format_pylock(lock);
+        target.requirements_txt = lock::format_requirements(lock);
+    }
+    if (manifest.conda) {
+        if (!lock.conda)
+            throw Error("the lock of target " + quote(spec.name) + " has no conda part");
+        target.ecosystems.push_back(bundle::Ecosystem::conda);
+        target.conda_subdir = lock.conda->subdir;
+        target.conda_specs = manifest.conda->specs;
+        target.conda_explicit = lock::format_conda_explicit(spec.name, *lock.conda);
+        target.conda_lock_toml = lock::format_conda_lock(spec.name, *lock.conda);
+    }
     return target;
 }
 
 void run_build(const BuildArgs& args) {
     args.flags.check();
     auto manifest = manifest::load_manifest(args.manifest);
-    if (manifest.conda)
-        throw Error("the manifest " + quote(args.manifest) +
-                    " has [conda], which only `airlock-build lock` handles so far")
-            .with_hint(
-                "run `airlock-build lock` for the conda lock files; bundling conda "
-                "packages is not implemented yet");
 
     pack::PackInput input;
     input.name = manifest.bundle.name;
@@ -109,15 +120,22 @@ void run_build(const BuildArgs& args) {
     resolve_options.network = options.network;
     auto locks = obtain_locks(manifest, args.lock_dir, resolve_options);
     auto files = closure_files(locks);
+    auto conda_files = conda_closure_files(locks);
     std::uint64_t bundle_bytes = 0;
     for (const auto& f : files)
         bundle_bytes += f.file->size.value_or(0);
+    for (const auto& f : conda_files)
+        bundle_bytes += f.package->size;
     pack::check_free_space(args.output, bundle_bytes);
-    auto fetched = within("downloading the locked files",
-                          [&] { return fetch::fetch_all(fetch_items(files), options); });
+    // Wheels and conda packages in one run of the engine, through one cache.
+    auto items = fetch_items(files);
+    auto conda_items = conda_fetch_items(conda_files);
+    items.insert(items.end(), conda_items.begin(), conda_items.end());
+    auto fetched =
+        within("downloading the locked files", [&] { return fetch::fetch_all(items, options); });
 
     for (std::size_t i = 0; i < manifest.targets.size(); ++i) {
-        input.targets.push_back(pack_target(manifest.targets[i], locks[i]));
+        input.targets.push_back(pack_target(manifest, manifest.targets[i], locks[i]));
     }
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto& entry = files[i];
@@ -131,6 +149,19 @@ void run_build(const BuildArgs& args) {
         file.targets = entry.targets;
         file.package = entry.package->name;
         file.version = entry.package->version;
+        input.files.push_back(std::move(file));
+    }
+    for (std::size_t i = 0; i < conda_files.size(); ++i) {
+        const auto& entry = conda_files[i];
+        const auto& got = fetched[files.size() + i];
+        pack::PayloadFile file;
+        file.name = entry.package->file;
+        file.blob = got.blob;
+        file.sha256 = got.sha256;
+        file.size = got.size;
+        file.urls.push_back(entry.package->url);
+        file.targets = entry.targets;
+        file.conda = conda_record(*entry.package);
         input.files.push_back(std::move(file));
     }
 

@@ -1,7 +1,9 @@
 // `airlock-build fetch MANIFEST [--lock DIR] -o DIR`: every locked file of every target,
-// downloaded and verified through the cache into one flat wheelhouse (`pip download -d`, right).
+// downloaded and verified through the cache into one flat wheelhouse (`pip download -d`, right);
+// conda packages under DIR/conda/<subdir>/.
 
 #include "builder/cli/app.hpp"
+#include "builder/cli/conda_closure.hpp"
 #include "builder/cli/fetch_flags.hpp"
 #include "builder/cli/locked_closure.hpp"
 #include "builder/fetch/wheelhouse.hpp"
@@ -24,12 +26,6 @@ struct FetchArgs {
 void run_fetch(const FetchArgs& args) {
     args.flags.check();
     auto manifest = manifest::load_manifest(args.manifest);
-    if (manifest.conda)
-        throw Error("the manifest " + quote(args.manifest) +
-                    " has [conda], which only `airlock-build lock` handles so far")
-            .with_hint(
-                "run `airlock-build lock` for the conda lock files; bundling conda "
-                "packages is not implemented yet");
     auto options = args.flags.options();
     options.network.credentials = manifest_credentials(manifest);
     resolve::ResolveOptions resolve_options;
@@ -38,6 +34,9 @@ void run_fetch(const FetchArgs& args) {
     auto locks = obtain_locks(manifest, args.lock_dir, resolve_options);
     auto files = closure_files(locks);
     auto items = fetch_items(files);
+    // Conda packages go through the same engine and cache, under DIR/conda/<subdir>/.
+    auto conda_items = conda_fetch_items(conda_closure_files(locks));
+    items.insert(items.end(), conda_items.begin(), conda_items.end());
     auto fetched =
         within("downloading the locked files", [&] { return fetch::fetch_all(items, options); });
     std::filesystem::path out(args.output);
@@ -55,7 +54,7 @@ void add_fetch_command(CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "fetch",
         "Resolve (or reuse --lock DIR) and download every locked file for every target into DIR "
-        "as one flat, verified wheelhouse.");
+        "as one flat, verified wheelhouse (conda packages under DIR/conda/<subdir>/).");
     cmd->add_option("manifest", args->manifest, "the manifest (TOML)")->required();
     cmd->add_option("--lock", args->lock_dir,
                     "reuse the pylock.<target>.toml files `airlock-build lock` wrote here");

@@ -1,9 +1,11 @@
 #include "builder/cli/locked_closure.hpp"
 
+#include "builder/lock/conda_lock.hpp"
 #include "builder/lock/pylock.hpp"
 #include "builder/manifest/index_credentials.hpp"
 #include "builder/resolve/lock_inputs.hpp"
 #include "core/base/error.hpp"
+#include "core/base/read_file.hpp"
 
 #include <map>
 
@@ -21,17 +23,32 @@ std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
         return resolve::resolve_manifest(manifest, options);
     std::vector<lock::TargetLock> locks;
     for (const auto& target : manifest.targets) {
-        auto path = lock::pylock_path(lock_dir, target.name);
-        if (!std::filesystem::exists(path)) {
-            throw Error("the lock " + quote(lock_dir.string()) + " is stale: target " +
-                        quote(target.name) +
-                        " was added to the manifest since it was written (no " +
-                        quote(path.filename().string()) + ")")
+        auto missing = [&](const std::filesystem::path& path) {
+            return Error("the lock " + quote(lock_dir.string()) + " is stale: target " +
+                         quote(target.name) +
+                         " was added to the manifest since it was written (no " +
+                         quote(path.filename().string()) + ")")
                 .with_hint("run `airlock-build lock " + manifest.path.string() + " -o " +
                            lock_dir.string() + "` again");
+        };
+        lock::TargetLock lock;
+        lock.target = target.name;
+        // A [conda]-only manifest has no pip part: `lock` writes no pylock for it.
+        if (!manifest.python.requirements.empty() || !manifest.conda) {
+            auto path = lock::pylock_path(lock_dir, target.name);
+            if (!std::filesystem::exists(path))
+                throw missing(path);
+            lock = lock::read_pylock(path);
+            resolve::check_lock_inputs(lock, path, manifest, target);
         }
-        locks.push_back(lock::read_pylock(path));
-        resolve::check_lock_inputs(locks.back(), path, manifest, target);
+        if (manifest.conda) {
+            auto path = lock::conda_lock_path(lock_dir, target.name);
+            if (!std::filesystem::exists(path))
+                throw missing(path);
+            lock.conda =
+                lock::parse_conda_lock(read_file(path, "the conda lock file"), path.string());
+        }
+        locks.push_back(std::move(lock));
     }
     return locks;
 }

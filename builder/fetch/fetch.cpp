@@ -15,6 +15,7 @@
 #include "core/base/error.hpp"
 #include "core/base/human_size.hpp"
 #include "core/base/program.hpp"
+#include "core/bundle/checked_text.hpp"
 #include "core/digest/sha256.hpp"
 
 #include <fcntl.h>
@@ -895,6 +896,8 @@ std::vector<Fetched> fetch_all(const std::vector<FetchItem>& items, const FetchO
             item.filename == "." || item.filename == "..") {
             throw Error("invalid file name " + quote(item.filename) + ": it must be a plain name");
         }
+        if (!item.folder.empty() && !bundle::is_safe_relative_path(item.folder))
+            throw Error("invalid folder " + quote(item.folder) + " for " + quote(item.filename));
         if (item.urls.empty())
             throw Error("no URL for " + quote(item.filename));
         if (!item.sha256.empty() && !digest::is_sha256_hex(item.sha256)) {

@@ -14,7 +14,10 @@
 namespace airlock::fetch {
 
 struct FetchItem {
-    std::string filename;
+    std::string filename;  ///< a plain file name
+    /// Where write_wheelhouse() places it under its directory (`conda/linux-64`), or "" for the
+    /// top; a safe relative path (core/bundle/checked_text).
+    std::string folder;
     std::vector<std::string> urls;  ///< primary then mirrors, same bytes at each
     std::string sha256;  ///< lowercase hex; may be empty (stored under the computed hash)
     std::optional<std::uint64_t> size;

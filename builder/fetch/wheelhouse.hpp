@@ -11,7 +11,8 @@
 
 namespace airlock::fetch {
 
-/// Creates `dir` and places `fetched[i]` there as `items[i].filename`; returns the total bytes.
+/// Creates `dir` and places `fetched[i]` there as `items[i].folder/items[i].filename`; returns
+/// the total bytes.
 std::uint64_t write_wheelhouse(const std::vector<FetchItem>& items,
                                const std::vector<Fetched>& fetched,
                                const std::filesystem::path& dir);

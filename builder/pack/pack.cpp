@@ -1,6 +1,7 @@
 #include "builder/pack/pack.hpp"
 
 #include "builder/net/url.hpp"
+#include "builder/pack/conda_channel.hpp"
 #include "builder/pack/sbom.hpp"
 #include "core/base/build_info.hpp"
 #include "core/base/error.hpp"
@@ -93,6 +94,8 @@ PackResult write_bundle(const PackInput& input) {
 
         std::vector<bundle::EntrySource> sources;
         std::set<std::string> target_names;
+        std::vector<std::string> conda_targets;
+        std::map<std::string, const conda::PackageRecord*> conda_at;  // path → record
         for (const auto& t : input.targets) {
             if (!plain_name(t.name)) {
                 throw Error("the target name " + quote(t.name) +
@@ -101,17 +104,30 @@ PackResult write_bundle(const PackInput& input) {
             if (!target_names.insert(t.name).second) {
                 throw Error("the target " + quote(t.name) + " is listed twice");
             }
-            m.targets.push_back({t.name,
-                                 t.python,
-                                 t.platform,
-                                 t.cuda,
-                                 t.requires_python,
-                                 {bundle::Ecosystem::pip},
-                                 std::nullopt,
-                                 {}});
-            for (auto [path, text] :
-                 {std::pair{"airlock/pylock." + t.name + ".toml", &t.pylock_toml},
-                  std::pair{"airlock/requirements." + t.name + ".txt", &t.requirements_txt}}) {
+            bundle::BundleTarget target{t.name,
+                                        t.python,
+                                        t.platform,
+                                        t.cuda,
+                                        t.requires_python,
+                                        bundle::sorted_ecosystems(t.ecosystems),
+                                        std::nullopt,
+                                        {}};
+            std::vector<std::pair<std::string, const std::string*>> texts;
+            if (target.carries(bundle::Ecosystem::pip)) {
+                texts.emplace_back("airlock/pylock." + t.name + ".toml", &t.pylock_toml);
+                texts.emplace_back("airlock/requirements." + t.name + ".txt", &t.requirements_txt);
+            }
+            if (target.carries(bundle::Ecosystem::conda)) {
+                if (!t.conda_subdir)
+                    throw Error("the target " + quote(t.name) + " carries conda but has no subdir");
+                target.conda_subdir = *t.conda_subdir;
+                target.conda_specs.assign(t.conda_specs.begin(), t.conda_specs.end());
+                texts.emplace_back("airlock/conda." + t.name + ".txt", &t.conda_explicit);
+                texts.emplace_back("airlock/conda." + t.name + ".lock.toml", &t.conda_lock_toml);
+                conda_targets.push_back(t.name);
+            }
+            m.targets.push_back(std::move(target));
+            for (const auto& [path, text] : texts) {
                 m.files.push_back(
                     {path, text->size(), digest::sha256_hex(*text), {}, {t.name}, "", "", ""});
                 sources.push_back({path, {}, *text});
@@ -131,7 +147,13 @@ PackResult write_bundle(const PackInput& input) {
                     throw Error(quote(f.name) + " names an unknown target " + quote(t));
                 }
             }
-            std::string path = "wheels/" + f.name;
+            if (f.conda && f.conda->fn != f.name)
+                throw Error("the conda package " + quote(f.name) + " has the record of " +
+                            quote(f.conda->fn));
+            // The subdir passes its grammar before it names a folder.
+            std::string path =
+                f.conda ? "conda/" + bundle::CondaSubdir(f.conda->subdir).str() + "/" + f.name
+                        : "wheels/" + f.name;
             std::string sha = f.sha256;
             std::transform(sha.begin(), sha.end(), sha.begin(), ::tolower);
             std::vector<std::string> urls;
@@ -152,7 +174,9 @@ PackResult write_bundle(const PackInput& input) {
                 add_unique(existing.urls, urls);
                 continue;
             }
-            auto [pkg, ver] = wheel_name_version(f.name);
+            auto [pkg, ver] =
+                f.conda ? std::pair{f.conda->name.normalized(), f.conda->version.to_string()}
+                        : wheel_name_version(f.name);
             // The checked types refuse what the installer would refuse, here already.
             bundle::BundleFile bf{path,
                                   f.size,
@@ -161,17 +185,37 @@ PackResult write_bundle(const PackInput& input) {
                                   {f.targets.begin(), f.targets.end()},
                                   f.package.empty() ? pkg : f.package,
                                   f.version.empty() ? ver : f.version,
-                                  ""};
+                                  f.conda ? f.conda->md5 : ""};
+            if (f.conda)
+                conda_at[path] = &*f.conda;
             wheel_at[path] = m.files.size();
             m.files.push_back(std::move(bf));
             sources.push_back({path, f.blob, std::nullopt});
         }
         for (auto& f : m.files)
             std::sort(f.targets.begin(), f.targets.end());
+
+        // `conda/` as a local channel: one repodata.json per subdir, always noarch's.
+        std::vector<ChannelPackage> channel;
+        for (const auto& f : m.files) {
+            if (auto it = conda_at.find(f.path); it != conda_at.end())
+                channel.push_back({it->second, {f.targets.begin(), f.targets.end()}});
+        }
+        for (auto& r : channel_repodata(channel, conda_targets)) {
+            m.files.push_back({r.path,
+                               r.text.size(),
+                               digest::sha256_hex(r.text),
+                               {},
+                               {r.targets.begin(), r.targets.end()},
+                               "",
+                               "",
+                               ""});
+            sources.push_back({r.path, {}, std::move(r.text)});
+        }
         std::sort(m.files.begin(), m.files.end(),
                   [](const auto& a, const auto& b) { return a.path < b.path; });
 
-        std::string sbom = make_sbom(m);
+        std::string sbom = make_sbom(m, conda_at);
         m.files.push_back(
             {"sbom.cdx.json", sbom.size(), digest::sha256_hex(sbom), {}, {}, "", "", ""});
         sources.push_back({"sbom.cdx.json", {}, sbom});

@@ -1,10 +1,13 @@
 #pragma once
 /// The last step of `airlock-build build`: lay the locked, downloaded files out as one signed,
-/// reproducible airlock bundle (core/bundle's format) with a CycloneDX SBOM.
+/// reproducible airlock bundle (core/bundle's format 2) with a CycloneDX SBOM: wheels under
+/// `wheels/`, conda packages under `conda/<subdir>/` with a `repodata.json` per subdir (and always
+/// `conda/noarch/repodata.json`), so that `conda/` is a valid local channel.
 
 #include "core/bundle/bundle_manifest.hpp"
 #include "core/bundle/secret_key.hpp"
 #include "core/bundle/writer.hpp"
+#include "core/conda/package_record.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -20,12 +23,19 @@ struct PackTarget {
     std::string platform;  ///< "manylinux_2_28_x86_64"
     std::optional<std::string> cuda;
     std::string requires_python;
-    std::string pylock_toml;       ///< stored as `airlock/pylock.<name>.toml`
-    std::string requirements_txt;  ///< stored as `airlock/requirements.<name>.txt`
+    std::string pylock_toml;       ///< with pip: stored as `airlock/pylock.<name>.toml`
+    std::string requirements_txt;  ///< with pip: stored as `airlock/requirements.<name>.txt`
+    std::vector<bundle::Ecosystem> ecosystems = {bundle::Ecosystem::pip};
+    /// With conda: the subdir (`linux-64`), the manifest's specs, and the lock's two files,
+    /// stored as `airlock/conda.<name>.txt` (@EXPLICIT) and `airlock/conda.<name>.lock.toml`.
+    std::optional<std::string> conda_subdir;
+    std::vector<std::string> conda_specs;
+    std::string conda_explicit;
+    std::string conda_lock_toml;
 };
 
 struct PayloadFile {
-    std::string name;            ///< file name, stored as `wheels/<name>`
+    std::string name;            ///< file name, stored as `wheels/<name>` (or conda's path)
     std::filesystem::path blob;  ///< where its bytes are (the download cache)
     std::string sha256;          ///< lowercase hex; checked again while the bundle is written
     std::uint64_t size = 0;
@@ -33,6 +43,9 @@ struct PayloadFile {
     std::vector<std::string> targets;  ///< the targets that need it (empty: all)
     std::string package;  ///< PEP 503 name; derived from a wheel's file name when empty
     std::string version;  ///< derived from a wheel's file name when empty
+    /// A conda package: stored as `conda/<subdir>/<name>` (name == record.fn), listed in that
+    /// subdir's `repodata.json` and in the SBOM as `pkg:conda/…`.
+    std::optional<conda::PackageRecord> conda;
 };
 
 struct PackOptions {

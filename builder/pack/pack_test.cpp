@@ -76,10 +76,30 @@ class Pack : public ::testing::Test {
         PackInput in;
         in.name = "lab";
         in.version = "2026.1";
-        in.targets = {{"linux-py312", "3.12", "manylinux_2_28_x86_64", "12.4", "==3.12.*",
-                       "lock-version = \"1.0\"\n", "numpy==2.1.0 --hash=sha256:...\n"},
-                      {"win-py312", "3.12", "win_amd64", std::nullopt, "==3.12.*",
-                       "lock-version = \"1.0\"\n# win\n", "numpy==2.1.0\n"}};
+        in.targets = {{"linux-py312",
+                       "3.12",
+                       "manylinux_2_28_x86_64",
+                       "12.4",
+                       "==3.12.*",
+                       "lock-version = \"1.0\"\n",
+                       "numpy==2.1.0 --hash=sha256:...\n",
+                       {bundle::Ecosystem::pip},
+                       std::nullopt,
+                       {},
+                       "",
+                       ""},
+                      {"win-py312",
+                       "3.12",
+                       "win_amd64",
+                       std::nullopt,
+                       "==3.12.*",
+                       "lock-version = \"1.0\"\n# win\n",
+                       "numpy==2.1.0\n",
+                       {bundle::Ecosystem::pip},
+                       std::nullopt,
+                       {},
+                       "",
+                       ""}};
         std::mt19937 rng(7);
         auto blob = [&](const std::string& name, std::size_t size) {
             std::string bytes(size, '\0');
@@ -87,7 +107,8 @@ class Pack : public ::testing::Test {
                 c = static_cast<char>(rng());
             fs::path p = cache / name;
             std::ofstream(p, std::ios::binary) << bytes;
-            return PayloadFile{name, p, digest::sha256_hex(bytes), size, {}, {}, "", ""};
+            return PayloadFile{name, p,           digest::sha256_hex(bytes), size, {}, {}, "",
+                               "",   std::nullopt};
         };
         auto numpy_linux = blob("numpy-2.1.0-cp312-cp312-manylinux_2_28_x86_64.whl", 300000);
         numpy_linux.urls = {"https://user:secret@mirror.example/numpy.whl"};
@@ -227,6 +248,71 @@ TEST_F(Pack, UnsignedIsMarkedAndBadInputLeavesNothing) {
     for (const auto& e : fs::directory_iterator(dir_)) {
         EXPECT_EQ(e.path().filename().string().find("bad.tar"), std::string::npos);
     }
+}
+
+TEST_F(Pack, CondaPackagesFormALocalChannel) {
+    auto in = input(dir_ / "cache", dir_ / "c.tar");
+    in.targets[0].ecosystems = {bundle::Ecosystem::pip, bundle::Ecosystem::conda};
+    in.targets[0].conda_subdir = "linux-64";
+    in.targets[0].conda_specs = {"zlib"};
+    in.targets[0].conda_explicit = "@EXPLICIT\n";
+    in.targets[0].conda_lock_toml = "lock-version = \"1\"\n";
+    std::string bytes = "a .conda package";
+    fs::path blob = dir_ / "cache" / "zlib.conda";
+    std::ofstream(blob, std::ios::binary) << bytes;
+    auto record = conda::PackageRecord::from_json(
+        R"({"name":"_zlib","version":"1.3.1","build":"h4ab18f5_1","build_number":1,)"
+        R"("subdir":"linux-64","depends":["libgcc >=12"],"md5":")" +
+        std::string(32, 'c') + R"(","sha256":")" + digest::sha256_hex(bytes) + R"(","size":16})");
+    record.fn = "_zlib-1.3.1-h4ab18f5_1.conda";
+    record.channel = "https://user:pw@conda.example/conda-forge";
+    in.files.push_back({record.fn,
+                        blob,
+                        digest::sha256_hex(bytes),
+                        bytes.size(),
+                        {"https://conda.example/conda-forge/linux-64/" + record.fn},
+                        {"linux-py312"},
+                        "",
+                        "",
+                        record});
+    auto result = write_bundle(in);
+    std::string listing = sh("tar tf " + (dir_ / "c.tar").string());
+    for (const char* path :
+         {"airlock/conda.linux-py312.txt\n", "airlock/conda.linux-py312.lock.toml\n",
+          "conda/linux-64/_zlib-1.3.1-h4ab18f5_1.conda\n", "conda/linux-64/repodata.json\n",
+          "conda/noarch/repodata.json\n"}) {
+        EXPECT_NE(listing.find(path), std::string::npos) << path << listing;
+    }
+    EXPECT_EQ(listing.find("airlock/conda.win-py312"), std::string::npos);
+    const auto* f = result.manifest.find("conda/linux-64/_zlib-1.3.1-h4ab18f5_1.conda");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->md5, std::string(32, 'c'));
+    EXPECT_EQ(f->package, "_zlib");
+    EXPECT_EQ(f->version, "1.3.1");
+    const auto* noarch = result.manifest.find("conda/noarch/repodata.json");
+    ASSERT_NE(noarch, nullptr);
+    EXPECT_EQ(std::vector<std::string>(noarch->targets.begin(), noarch->targets.end()),
+              std::vector<std::string>{"linux-py312"});
+    EXPECT_EQ(result.manifest.targets[0].conda_subdir->str(), "linux-64");
+    EXPECT_FALSE(result.manifest.targets[1].carries(bundle::Ecosystem::conda));
+
+    fs::path x = dir_ / "cx";
+    fs::create_directories(x);
+    sh("tar xf " + (dir_ / "c.tar").string() + " -C " + x.string());
+    auto repodata = nlohmann::json::parse(slurp(x / "conda/linux-64/repodata.json"));
+    const auto& r = repodata["packages.conda"]["_zlib-1.3.1-h4ab18f5_1.conda"];
+    EXPECT_EQ(r["sha256"], digest::sha256_hex(bytes));
+    EXPECT_EQ(r["md5"], std::string(32, 'c'));
+    EXPECT_EQ(r["size"], 16);
+    auto noarch_repodata = nlohmann::json::parse(slurp(x / "conda/noarch/repodata.json"));
+    EXPECT_TRUE(noarch_repodata["packages"].empty());
+    EXPECT_TRUE(noarch_repodata["packages.conda"].empty());
+    std::string sbom = slurp(x / "sbom.cdx.json");
+    EXPECT_NE(sbom.find("\"pkg:conda/_zlib@1.3.1?build=h4ab18f5_1&channel=https%3A%2F%2F"
+                        "conda.example%2Fconda-forge&subdir=linux-64&type=conda\""),
+              std::string::npos)
+        << sbom;
+    EXPECT_EQ(sbom.find("pw@"), std::string::npos);
 }
 
 }  // namespace

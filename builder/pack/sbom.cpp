@@ -1,5 +1,6 @@
 #include "builder/pack/sbom.hpp"
 
+#include "builder/net/url.hpp"
 #include "core/base/build_info.hpp"
 #include "core/digest/sha256.hpp"
 #include "core/pep503/name.hpp"
@@ -44,11 +45,28 @@ std::string pypi_purl(std::string_view name, std::string_view version) {
     return "pkg:pypi/" + percent_encode(pep503::normalize(name)) + "@" + percent_encode(version);
 }
 
-std::string make_sbom(const bundle::BundleManifest& manifest) {
+std::string conda_purl(const conda::PackageRecord& r) {
+    std::string channel =
+        r.channel.find("://") != std::string::npos ? net::redact(r.channel) : r.channel;
+    std::string out = "pkg:conda/" + percent_encode(r.name.normalized()) + "@" +
+                      percent_encode(r.version.to_string()) + "?build=" + percent_encode(r.build);
+    if (!channel.empty())
+        out += "&channel=" + percent_encode(channel);
+    if (!r.subdir.empty())
+        out += "&subdir=" + percent_encode(r.subdir);
+    out += "&type=";
+    out += r.format() == conda::PackageFormat::conda ? "conda" : "tar.bz2";
+    return out;
+}
+
+std::string make_sbom(const bundle::BundleManifest& manifest,
+                      const std::map<std::string, const conda::PackageRecord*>& conda) {
     using json = nlohmann::ordered_json;
     json components = json::array();
     for (const auto& f : manifest.files) {
-        if (!f.path.str().starts_with("wheels/"))
+        auto record = conda.find(f.path.str());
+        const bool is_conda = record != conda.end();
+        if (!f.path.str().starts_with("wheels/") && !is_conda)
             continue;
         json c;
         c["type"] = "library";
@@ -56,7 +74,9 @@ std::string make_sbom(const bundle::BundleManifest& manifest) {
         c["name"] = f.package.empty() ? f.path.str().substr(7) : f.package.str();
         if (!f.version.empty())
             c["version"] = f.version.str();
-        if (!f.package.empty() && !f.version.empty())
+        if (is_conda)
+            c["purl"] = conda_purl(*record->second);
+        else if (!f.package.empty() && !f.version.empty())
             c["purl"] = pypi_purl(f.package, f.version);
         c["hashes"] = json::array({{{"alg", "SHA-256"}, {"content", f.sha256}}});
         if (!f.urls.empty()) {
