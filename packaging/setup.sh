@@ -15,7 +15,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcurl4-openssl-dev libarchive-dev libssl-dev libcli11-dev libtomlplusplus-dev
-  libsimdjson-dev nlohmann-json3-dev libzstd-dev libgtest-dev
+  libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev libzstd-dev libgtest-dev
   python3 python3-venv python3-pip nginx-light minisign aria2 curl zstd util-linux clang-format ccache
   conda-package-handling tmux
   # the static installer links Debian's .a files of libarchive's own dependencies; the packages

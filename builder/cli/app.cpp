@@ -12,6 +12,7 @@ int run(int argc, char** argv) {
         "airlock-build"};
     app.set_version_flag("--version", std::string("airlock-build ") + build_info::version);
     app.require_subcommand(1);
+    add_init_command(app);
     add_lock_command(app);
     add_fetch_command(app);
     add_download_command(app);

@@ -13,5 +13,6 @@ void add_fetch_command(CLI::App& app);
 void add_download_command(CLI::App& app);
 void add_build_command(CLI::App& app);
 void add_keygen_command(CLI::App& app);
+void add_init_command(CLI::App& app);
 
 }  // namespace airlock::builder

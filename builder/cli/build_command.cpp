@@ -4,6 +4,7 @@
 #include "builder/cli/app.hpp"
 #include "builder/cli/conda_closure.hpp"
 #include "builder/cli/fetch_flags.hpp"
+#include "builder/cli/input_flags.hpp"
 #include "builder/cli/locked_closure.hpp"
 #include "builder/lock/conda_lock.hpp"
 #include "builder/lock/pylock.hpp"
@@ -22,7 +23,7 @@ namespace airlock::builder {
 namespace {
 
 struct BuildArgs {
-    std::string manifest;
+    InputFlags inputs;
     std::string lock_dir;
     std::string output;
     std::string key;
@@ -84,7 +85,7 @@ pack::PackTarget pack_target(const manifest::Manifest& manifest, const manifest:
 
 void run_build(const BuildArgs& args) {
     args.flags.check();
-    auto manifest = manifest::load_manifest(args.manifest);
+    auto manifest = args.inputs.load();
 
     pack::PackInput input;
     input.name = manifest.bundle.name;
@@ -118,7 +119,8 @@ void run_build(const BuildArgs& args) {
     resolve::ResolveOptions resolve_options;
     resolve_options.cache_dir = args.flags.cache_dir;
     resolve_options.network = options.network;
-    auto locks = obtain_locks(manifest, args.lock_dir, resolve_options);
+    auto locks = args.inputs.pylock.empty() ? obtain_locks(manifest, args.lock_dir, resolve_options)
+                                            : locks_from_pylock(manifest, args.inputs.pylock, {});
     auto files = closure_files(locks);
     auto conda_files = conda_closure_files(locks);
     std::uint64_t bundle_bytes = 0;
@@ -190,7 +192,7 @@ void add_build_command(CLI::App& app) {
         "build",
         "Resolve (or reuse --lock DIR), download and verify every file, and write one signed, "
         "reproducible bundle (a pax tar) for airlock-install.");
-    cmd->add_option("manifest", args->manifest, "the manifest (TOML)")->required();
+    args->inputs.add_to(cmd);
     cmd->add_option("-o,--output", args->output, "the bundle file to write")->required();
     cmd->add_option("--key", args->key,
                     "minisign secret key from `airlock-build keygen` (without it the bundle is "
@@ -212,7 +214,7 @@ void add_build_command(CLI::App& app) {
                     "or airlock-install beside this program)");
     args->flags.add_to(cmd);
     cmd->callback([args] {
-        within("cannot build bundle from " + quote(args->manifest), [&] { run_build(*args); });
+        within("cannot build bundle from " + args->inputs.describe(), [&] { run_build(*args); });
     });
 }
 

@@ -5,6 +5,7 @@
 #include "builder/cli/app.hpp"
 #include "builder/cli/conda_closure.hpp"
 #include "builder/cli/fetch_flags.hpp"
+#include "builder/cli/input_flags.hpp"
 #include "builder/cli/locked_closure.hpp"
 #include "builder/fetch/wheelhouse.hpp"
 #include "core/base/error.hpp"
@@ -17,7 +18,7 @@ namespace airlock::builder {
 namespace {
 
 struct FetchArgs {
-    std::string manifest;
+    InputFlags inputs;
     std::string lock_dir;
     std::string output;
     FetchFlags flags;
@@ -25,13 +26,14 @@ struct FetchArgs {
 
 void run_fetch(const FetchArgs& args) {
     args.flags.check();
-    auto manifest = manifest::load_manifest(args.manifest);
+    auto manifest = args.inputs.load();
     auto options = args.flags.options();
     options.network.credentials = manifest_credentials(manifest);
     resolve::ResolveOptions resolve_options;
     resolve_options.cache_dir = args.flags.cache_dir;
     resolve_options.network = options.network;
-    auto locks = obtain_locks(manifest, args.lock_dir, resolve_options);
+    auto locks = args.inputs.pylock.empty() ? obtain_locks(manifest, args.lock_dir, resolve_options)
+                                            : locks_from_pylock(manifest, args.inputs.pylock, {});
     auto files = closure_files(locks);
     auto items = fetch_items(files);
     // Conda packages go through the same engine and cache, under DIR/conda/<subdir>/.
@@ -55,13 +57,13 @@ void add_fetch_command(CLI::App& app) {
         "fetch",
         "Resolve (or reuse --lock DIR) and download every locked file for every target into DIR "
         "as one flat, verified wheelhouse (conda packages under DIR/conda/<subdir>/).");
-    cmd->add_option("manifest", args->manifest, "the manifest (TOML)")->required();
+    args->inputs.add_to(cmd);
     cmd->add_option("--lock", args->lock_dir,
                     "reuse the pylock.<target>.toml files `airlock-build lock` wrote here");
     cmd->add_option("-o,--output", args->output, "directory for the wheels")->required();
     args->flags.add_to(cmd);
     cmd->callback(
-        [args] { within("fetching " + quote(args->manifest), [&] { run_fetch(*args); }); });
+        [args] { within("fetching " + args->inputs.describe(), [&] { run_fetch(*args); }); });
 }
 
 }  // namespace airlock::builder

@@ -3,6 +3,8 @@
 // [python], DIR/conda.<target>.txt (@EXPLICIT) and DIR/conda.<target>.lock.toml for [conda].
 
 #include "builder/cli/app.hpp"
+#include "builder/cli/input_flags.hpp"
+#include "builder/cli/locked_closure.hpp"
 
 #include "builder/lock/conda_lock.hpp"
 #include "builder/lock/pylock.hpp"
@@ -26,7 +28,7 @@ namespace airlock::builder {
 namespace {
 
 struct LockArgs {
-    std::string manifest;
+    InputFlags inputs;
     std::string output;
     std::string cache_dir;
     std::string cert;
@@ -53,7 +55,7 @@ void print_explanations(const manifest::Manifest& manifest, const LockArgs& args
 void run_lock(const LockArgs& args) {
     if (!args.cert.empty())
         net::check_ca_file(args.cert);
-    auto manifest = manifest::load_manifest(args.manifest);
+    auto manifest = args.inputs.load();
     resolve::ResolveOptions options;
     options.cache_dir = args.cache_dir;
     options.network.ca_file = args.cert;
@@ -68,8 +70,11 @@ void run_lock(const LockArgs& args) {
     std::vector<resolve::TargetReport> reports;
     std::vector<lock::TargetLock> locks;
     try {
-        locks = within("locking " + quote(args.manifest),
-                       [&] { return resolve::resolve_manifest(manifest, options, &reports); });
+        locks = within("locking " + args.inputs.describe(), [&] {
+            if (!args.inputs.pylock.empty())
+                return locks_from_pylock(manifest, args.inputs.pylock, args.targets);
+            return resolve::resolve_manifest(manifest, options, &reports);
+        });
     } catch (const Error&) {
         print_explanations(manifest, args, reports);
         throw;
@@ -125,7 +130,7 @@ void add_lock_command(CLI::App& app) {
         "Resolve [python] requirements for every target and write pylock.<target>.toml (PEP 751) "
         "and requirements.<target>.txt (with hashes) into DIR; with [conda], also "
         "conda.<target>.txt (@EXPLICIT) and conda.<target>.lock.toml.");
-    cmd->add_option("manifest", args->manifest, "the manifest (TOML)")->required();
+    args->inputs.add_to(cmd);
     cmd->add_option("-o,--output", args->output, "directory for the lock files")->required();
     cmd->add_option("--cache-dir", args->cache_dir,
                     "HTTP cache for index pages and metadata (default: ~/.cache/airlock)");

@@ -4,9 +4,11 @@
 #include "builder/lock/pylock.hpp"
 #include "builder/manifest/index_credentials.hpp"
 #include "builder/resolve/lock_inputs.hpp"
+#include "builder/resolve/pylock_input.hpp"
 #include "core/base/error.hpp"
 #include "core/base/read_file.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace airlock::builder {
@@ -49,6 +51,27 @@ std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
                 lock::parse_conda_lock(read_file(path, "the conda lock file"), path.string());
         }
         locks.push_back(std::move(lock));
+    }
+    return locks;
+}
+
+std::vector<lock::TargetLock> locks_from_pylock(const manifest::Manifest& manifest,
+                                                const std::filesystem::path& pylock,
+                                                const std::vector<std::string>& only) {
+    for (const auto& name : only) {
+        if (std::none_of(manifest.targets.begin(), manifest.targets.end(),
+                         [&](const manifest::TargetSpec& t) { return t.name == name; }))
+            throw Error("there is no target " + quote(name))
+                .with_hint("define it with --add-target NAME:PLATFORM:PYTHON[:CUDA]");
+    }
+    std::vector<lock::TargetLock> locks;
+    for (const auto& spec : manifest.targets) {
+        if (!only.empty() && std::find(only.begin(), only.end(), spec.name) == only.end())
+            continue;
+        auto target = resolve::make_target(spec, manifest);
+        locks.push_back(
+            within("taking target " + quote(spec.name) + " from " + quote(pylock.string()),
+                   [&] { return resolve::select_from_pylock_file(pylock, target); }));
     }
     return locks;
 }

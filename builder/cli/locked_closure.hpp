@@ -20,6 +20,12 @@ std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
                                            const std::filesystem::path& lock_dir,
                                            const resolve::ResolveOptions& options);
 
+/// `--pylock FILE`: the locks of the manifest's targets (those in `only`, or all) taken from a
+/// PEP 751 file as it is, per target by its markers and wheel tags; no resolution.
+std::vector<lock::TargetLock> locks_from_pylock(const manifest::Manifest& manifest,
+                                                const std::filesystem::path& pylock,
+                                                const std::vector<std::string>& only);
+
 /// The credentials of the manifest's indexes, shared by resolving and downloading.
 std::shared_ptr<const net::CredentialStore> manifest_credentials(
     const manifest::Manifest& manifest);

@@ -1,5 +1,7 @@
 #include "builder/manifest/manifest.hpp"
 
+#include "builder/manifest/target_fields.hpp"
+
 #include "core/base/error.hpp"
 #include "core/base/read_file.hpp"
 #include "core/pep503/name.hpp"
@@ -250,21 +252,6 @@ class Reader {
     const EnvLookup& env_;
 };
 
-bool is_safe_name(std::string_view name) {
-    static const std::regex safe("[A-Za-z0-9][A-Za-z0-9._-]*");
-    return std::regex_match(name.begin(), name.end(), safe);
-}
-
-bool is_platform_tag(std::string_view tag) {
-    static const std::regex platform(
-        "(manylinux_[0-9]+_[0-9]+|musllinux_[0-9]+_[0-9]+|manylinux1|manylinux2010|manylinux2014|"
-        "linux)_(x86_64|i686|aarch64|armv7l|ppc64le|ppc64|s390x|riscv64)"
-        "|win_amd64|win32|win_arm64"
-        "|macosx_[0-9]+_[0-9]+_(x86_64|arm64|universal2|intel|universal|fat64|fat32|fat|i386|ppc64|"
-        "ppc)");
-    return std::regex_match(tag.begin(), tag.end(), platform);
-}
-
 Bundle read_bundle(const Reader& r, const toml::table& table) {
     r.check_keys(table, "[bundle]", {"name", "version"});
     Bundle bundle;
@@ -299,8 +286,7 @@ TargetSpec read_target(const Reader& r, const toml::table& table) {
     }
     auto python = r.required(table, "python", "[[target]]", "python = \"3.12\"");
     target.python = r.string_value(*python, "python", "python = \"3.12\"");
-    static const std::regex python_version("3\\.[0-9]+(\\.[0-9]+)?");
-    if (!std::regex_match(target.python, python_version)) {
+    if (!is_python_version(target.python)) {
         r.fail(python->source(), quote(target.python) +
                                      " is not a Python version; write the version the target "
                                      "runs, e.g. python = \"3.12\"");
@@ -328,8 +314,7 @@ TargetSpec read_target(const Reader& r, const toml::table& table) {
     }
     if (auto cuda = table.get("cuda")) {
         auto value = r.string_value(*cuda, "cuda", "cuda = \"12.4\"");
-        static const std::regex cuda_version("[0-9]+\\.[0-9]+");
-        if (!std::regex_match(value, cuda_version)) {
+        if (!is_cuda_version(value)) {
             r.fail(cuda->source(),
                    quote(value) + " is not a CUDA version; write e.g. cuda = \"12.4\"");
         }
@@ -511,6 +496,78 @@ CondaSpec read_conda(const Reader& r, const toml::table& table) {
     return conda;
 }
 
+/// `hashes = { numpy = ["sha256:<hex>"] }`: names normalised, digests lower-case.
+std::map<std::string, std::vector<std::string>> read_hashes(const Reader& r,
+                                                            const toml::table& table) {
+    std::map<std::string, std::vector<std::string>> out;
+    static const std::regex sha256("sha256:[0-9a-fA-F]{64}");
+    for (auto&& [key, value] : table) {
+        std::string name(key.str());
+        if (!pep503::is_valid_name(name))
+            r.fail(key.source(), quote(name) + " is not a package name", name.size());
+        auto digests = r.string_array(value, "hashes");
+        if (digests.empty())
+            r.fail(value.source(),
+                   "the hashes of " + quote(name) + " are empty; list at least one");
+        auto& pins = out[pep503::normalize(name)];
+        std::size_t i = 0;
+        for (auto&& element : *value.as_array()) {
+            if (!std::regex_match(digests[i], sha256)) {
+                r.fail(element.source(), quote(digests[i]) +
+                                             " is not a sha256 pin; write \"sha256:<64 hex "
+                                             "digits>\" (airlock checks sha256)");
+            }
+            std::string hex = digests[i].substr(7);
+            std::transform(hex.begin(), hex.end(), hex.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            if (std::find(pins.begin(), pins.end(), hex) == pins.end())
+                pins.push_back(hex);
+            ++i;
+        }
+    }
+    return out;
+}
+
+/// When a file given as the manifest is another kind of input: what to write instead.
+std::string input_kind_hint(const std::filesystem::path& path, std::string_view text) {
+    std::string name = path.filename().string();
+    std::string file = path.string();
+    auto has_line = [&](const std::regex& pattern) {
+        std::size_t pos = 0;
+        while (pos < text.size()) {
+            auto end = text.find('\n', pos);
+            if (end == std::string_view::npos)
+                end = text.size();
+            std::string line(text.substr(pos, end - pos));
+            if (std::regex_search(line, pattern))
+                return true;
+            pos = end + 1;
+        }
+        return false;
+    };
+    static const std::regex yaml_key("^(name|channels|dependencies):");
+    static const std::regex lock_version("^lock-version\\s*=");
+    static const std::regex requirement(
+        "^(-r|-c|-e|--[a-z-]+|[A-Za-z0-9][A-Za-z0-9._-]*\\s*(\\[[^]]*\\])?\\s*(==|>=|<=|~=|!=|<|>|;"
+        "|$))");
+    if (name.ends_with(".yml") || name.ends_with(".yaml") || has_line(yaml_key))
+        return quote(file) + " looks like a conda environment file: pass it as `--environment " +
+               file +
+               "` (with --add-target NAME:PLATFORM:PYTHON), or turn it into a manifest "
+               "with `airlock-build init --from " +
+               file + "`";
+    if (has_line(lock_version))
+        return quote(file) + " looks like a PEP 751 lock: pass it as `--pylock " + file +
+               "` (with --add-target NAME:PLATFORM:PYTHON)";
+    if (name.ends_with(".txt") || name.ends_with(".in") || has_line(requirement))
+        return quote(file) + " looks like a pip requirements file: pass it as `--requirements " +
+               file +
+               "` (with --add-target NAME:PLATFORM:PYTHON), or turn it into a manifest "
+               "with `airlock-build init --from " +
+               file + "`";
+    return "";
+}
+
 }  // namespace
 
 std::optional<std::string> process_env(std::string_view name) {
@@ -521,7 +578,7 @@ std::optional<std::string> process_env(std::string_view name) {
 }
 
 Manifest parse_manifest(std::string_view text, const std::filesystem::path& path,
-                        const EnvLookup& env) {
+                        const EnvLookup& env, Packages packages) {
     Reader r(text, path, env);
     toml::table root;
     try {
@@ -598,7 +655,7 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
         manifest.conda = read_conda(r, r.table_value(*conda, "conda"));
 
     auto python = root.get("python");
-    if (!python && manifest.conda)
+    if (!python && (manifest.conda || packages == Packages::optional))
         return manifest;
     if (!python) {
         r.fail(top,
@@ -611,7 +668,8 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
         canonical << toml::toml_formatter(python_table);
         manifest.python.canonical = canonical.str();
     }
-    r.check_keys(python_table, "[python]", {"requirements", "prereleases"});
+    r.check_keys(python_table, "[python]",
+                 {"requirements", "prereleases", "constraints", "hashes"});
     auto requirements =
         r.required(python_table, "requirements", "[python]", "requirements = [\"requests>=2\"]");
     manifest.python.requirements = r.string_array(*requirements, "requirements");
@@ -623,6 +681,13 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
     for (auto&& element : *requirements->as_array()) {
         manifest.python.where.push_back(r.location(element.source()));
     }
+    if (auto constraints = python_table.get("constraints")) {
+        manifest.python.constraints = r.string_array(*constraints, "constraints");
+        for (auto&& element : *constraints->as_array())
+            manifest.python.constraint_where.push_back(r.location(element.source()));
+    }
+    if (auto hashes = python_table.get("hashes"))
+        manifest.python.hashes = read_hashes(r, r.table_value(*hashes, "hashes"));
     if (auto prereleases = python_table.get("prereleases")) {
         auto text = r.string_value(*prereleases, "prereleases",
                                    "prereleases = \"if-necessary-or-explicit\"");
@@ -646,7 +711,15 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
 }
 
 Manifest load_manifest(const std::filesystem::path& path) {
-    return parse_manifest(read_file(path, "the manifest"), path);
+    auto text = read_file(path, "the manifest");
+    try {
+        return parse_manifest(text, path);
+    } catch (Error& e) {
+        auto flag = input_kind_hint(path, text);
+        if (!flag.empty())
+            e.with_hint(flag);
+        throw;
+    }
 }
 
 }  // namespace airlock::manifest

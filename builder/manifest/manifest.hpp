@@ -6,7 +6,8 @@
 /// [[target]] name, python, platform, implementation?, cuda?, subdir?
 /// [[index]]  name, url, mirrors?, packages?      # `${VAR}` expands in url and mirrors;
 ///                                                # user:password@ is split off (never written)
-/// [python]   requirements = [...], prereleases? = "if-necessary-or-explicit"
+/// [python]   requirements = [...], prereleases? = "if-necessary-or-explicit",
+///            constraints? = [...], hashes? = { name = ["sha256:<hex>", ...] }
 /// [conda]    channels, specs, channel_alias?, custom_channels?, mirrors?, channel_priority?
 /// ```
 /// A manifest has [python], [conda] or both.
@@ -18,6 +19,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +62,13 @@ struct IndexSpec {
 struct PythonSpec {
     std::vector<std::string> requirements;  ///< PEP 508 strings as written
     std::vector<SourceLocation> where;      ///< one per requirement
+    /// PEP 508 strings that limit versions without requiring the package (pip's `-c`).
+    std::vector<std::string> constraints;
+    std::vector<SourceLocation> constraint_where;  ///< one per constraint
+    /// Hash pins (pip's `--hash`): normalised name → the sha256 digests (lower-case hex) its file
+    /// may have. When not empty, every package of the lock needs an entry (pip's hash-checking
+    /// mode) and the wheel chosen must have one of its digests.
+    std::map<std::string, std::vector<std::string>> hashes;
     /// When pre-releases may be chosen (uv's modes and default).
     PrereleaseMode prereleases = PrereleaseMode::if_necessary_or_explicit;
     /// The whole [python] table as canonical TOML (sorted keys): what a lock is resolved from.
@@ -103,11 +112,16 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 /// The process environment (std::getenv).
 std::optional<std::string> process_env(std::string_view name);
 
-/// Reads and validates a manifest file. Throws airlock::Error (Exit::user) on any problem.
+/// Reads and validates a manifest file. Throws airlock::Error (Exit::user) on any problem; a
+/// requirements file, environment.yml or pylock.toml given instead gets a hint naming its flag.
 Manifest load_manifest(const std::filesystem::path& path);
+
+/// Whether a manifest must say what to bundle ([python] or [conda]); `optional` when the
+/// packages come from elsewhere (`--pylock`).
+enum class Packages { required, optional };
 
 /// Parses manifest text; `path` is used in messages only. `env` resolves `${NAME}`.
 Manifest parse_manifest(std::string_view text, const std::filesystem::path& path,
-                        const EnvLookup& env = process_env);
+                        const EnvLookup& env = process_env, Packages packages = Packages::required);
 
 }  // namespace airlock::manifest

@@ -141,7 +141,42 @@ PypiProvider::Project PypiProvider::build(const std::string& name) {
             return group.first.is_prerelease();
         });
         bool prereleases_ok = prereleases_.allows(name, only_prereleases);
+        const std::vector<std::string>* pins = nullptr;
+        if (!hash_pins_.empty()) {
+            auto it = hash_pins_.find(name);
+            if (it != hash_pins_.end())
+                pins = &it->second;
+        }
         for (auto& [version, group] : groups) {
+            if (!hash_pins_.empty() && !group.wheels.empty()) {
+                // Hash-checking mode: only the files the pins name.
+                std::size_t published = group.wheels.size();
+                std::erase_if(group.wheels, [&](const index::DistFile* f) {
+                    auto sha = f->sha256();
+                    return !pins || !sha ||
+                           std::find(pins->begin(), pins->end(), *sha) == pins->end();
+                });
+                if (group.wheels.empty()) {
+                    Choice c;
+                    c.version = version;
+                    c.text = version.to_string();
+                    c.raw = group.raw;
+                    c.availability = Availability::unavailable;
+                    if (!pins) {
+                        c.reason = "has no --hash pin (hash-checking mode)";
+                        c.hint = "add `" + name +
+                                 "==VERSION --hash=sha256:...` to the "
+                                 "requirements (pip-compile --generate-hashes writes them all)";
+                    } else {
+                        c.reason = "has none of its " + std::to_string(published) +
+                                   " wheel(s) matching the --hash pins";
+                        c.hint = "pin the digest of the " + name + " " + c.text +
+                                 " wheel this target installs, or another version";
+                    }
+                    project.choices.push_back(std::move(c));
+                    continue;
+                }
+            }
             Choice c;
             c.version = version;
             c.text = version.to_string();

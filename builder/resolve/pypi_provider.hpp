@@ -34,6 +34,13 @@ class PypiProvider : public Provider {
     PypiProvider(const target::Target& target, index::IndexClient& index,
                  PrereleasePolicy prereleases = {});
 
+    /// Hash pins (pip's hash-checking mode, manifest [python] hashes): when not empty, only
+    /// wheels with one of its package's digests are candidates, and a package without an entry
+    /// has none.
+    void set_hash_pins(std::map<std::string, std::vector<std::string>> pins) {
+        hash_pins_ = std::move(pins);
+    }
+
     std::vector<Candidate> candidates(const PackageId& package) override;
     std::vector<bool> matches(const PackageId& package, const std::string& constraint) override;
     bool pins_exactly(const std::string& constraint) override;
@@ -84,6 +91,7 @@ class PypiProvider : public Provider {
     std::map<std::string, pep440::SpecifierSet> specifiers_;
     std::map<std::pair<std::string, std::size_t>, std::vector<Dependency>> dependencies_;
     std::set<std::string> prefetched_;
+    std::map<std::string, std::vector<std::string>> hash_pins_;
 };
 
 }  // namespace airlock::resolve

@@ -69,8 +69,26 @@ lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target
         applicable.push_back(std::move(requirement));
     }
 
+    for (std::size_t i = 0; i < manifest.python.constraints.size(); ++i) {
+        const auto& text = manifest.python.constraints[i];
+        auto at = i < manifest.python.constraint_where.size() ? manifest.python.constraint_where[i]
+                                                              : SourceLocation{};
+        auto constraint = within("reading [python] constraints" + where(at),
+                                 [&] { return pep508::Requirement::parse(text); });
+        if (constraint.url || !constraint.extras.empty())
+            throw Error("the constraint " + quote(text) + where(at) +
+                        " names a URL or extras; a constraint only limits versions")
+                .with_hint("write it as `name<spec>`, e.g. `numpy<2`");
+        if (!within("evaluating the marker of " + quote(text) + where(at),
+                    [&] { return constraint.applies_to(env); }))
+            continue;
+        roots.push_back(Dependency{constraint.normalized_name(), constraint.specifier.to_string(),
+                                   DependencyKind::constrains});
+    }
+
     PypiProvider provider(target, index,
                           PrereleasePolicy::make(manifest.python.prereleases, applicable));
+    provider.set_hash_pins(manifest.python.hashes);
     SolveStats stats;
     std::vector<Selection> selections;
     try {

@@ -1,0 +1,33 @@
+#pragma once
+/// What `lock`, `fetch` and `build` read: a manifest, and/or `--requirements FILE`
+/// (repeatable), `--environment environment.yml`, `--pylock pylock.toml` and
+/// `--add-target NAME:PLATFORM:PYTHON[:CUDA]` (repeatable).
+
+#include "builder/lock/lock.hpp"
+#include "builder/manifest/composed_manifest.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace airlock::builder {
+
+struct InputFlags {
+    std::string manifest;
+    std::vector<std::string> requirements;
+    std::string environment;
+    std::string pylock;
+    std::vector<std::string> add_targets;
+
+    /// Registers the optional MANIFEST argument and the input flags on `cmd`.
+    void add_to(CLI::App* cmd);
+    manifest::InputFiles files() const;
+    /// How the inputs are named in messages (`manifest.toml`, `requirements.txt`, ...).
+    std::string describe() const;
+    /// The manifest they amount to. Throws Error (no input at all is a usage error).
+    manifest::Manifest load() const;
+};
+
+}  // namespace airlock::builder

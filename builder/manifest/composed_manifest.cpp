@@ -1,0 +1,295 @@
+#include "builder/manifest/composed_manifest.hpp"
+
+#include "builder/manifest/environment_yml.hpp"
+#include "builder/manifest/requirements_file.hpp"
+#include "builder/manifest/target_flag.hpp"
+#include "builder/net/url.hpp"
+#include "core/base/error.hpp"
+#include "core/base/read_file.hpp"
+#include "core/base/toml_string.hpp"
+
+#include <toml++/toml.h>
+
+#include <map>
+#include <set>
+
+namespace airlock::manifest {
+namespace {
+
+std::string place(const SourceLocation& at) {
+    return at.file + ":" + std::to_string(at.line);
+}
+
+/// Top-level keys of a manifest text (empty when it is not TOML: parse_manifest reports that).
+std::set<std::string> top_level_keys(const std::string& text, const std::filesystem::path& path) {
+    std::set<std::string> keys;
+    try {
+        auto doc = toml::parse(text, path.string());
+        for (auto&& [key, value] : doc) {
+            (void)value;
+            keys.insert(std::string(key.str()));
+        }
+    } catch (const toml::parse_error&) {
+    }
+    return keys;
+}
+
+void check_url(const UrlLine& url, const std::string& option) {
+    if (url.url.find("${") != std::string::npos)
+        return;  // the manifest expands and checks it
+    std::optional<net::Credentials> secret;
+    try {
+        net::Url::parse(url.url, &secret);
+    } catch (const Error& e) {
+        throw Error(option + " " + quote(net::redact(url.url)) + " (" + place(url.where) +
+                    ") is not an absolute http(s):// or file:// URL");
+    }
+}
+
+/// The [[index]] tables of a requirements file's index options (pip: --index-url replaces
+/// PyPI, --extra-index-url adds to it).
+std::string index_tables(const RequirementsFile& file) {
+    if (!file.find_links.empty()) {
+        const auto& first = file.find_links.front();
+        throw Error("--find-links " + quote(first.url) + " (" + place(first.where) +
+                    "): flat wheel directories are not supported yet")
+            .with_hint(
+                "serve the directory as a simple index (e.g. `python3 -m http.server` over a "
+                "PEP 503 tree) and give it as --index-url");
+    }
+    std::string out;
+    if (file.no_index) {
+        throw Error("--no-index without --find-links leaves no place to take packages from")
+            .with_hint("remove --no-index, or give the index with --index-url");
+    }
+    std::string primary = "https://pypi.org/simple";
+    std::string comment = "# PyPI (pip's default: no --index-url given)\n";
+    if (!file.index_urls.empty()) {
+        const auto& last = file.index_urls.back();
+        check_url(last, "--index-url");
+        primary = last.url;
+        comment = "# --index-url, " + place(last.where) + "\n";
+    }
+    out += comment + "[[index]]\nname = " +
+           toml_string(primary == "https://pypi.org/simple" ? "pypi" : "index") +
+           "\nurl = " + toml_string(primary) + "\n\n";
+    std::set<std::string> seen{primary};
+    std::size_t n = 0;
+    for (const auto& extra : file.extra_index_urls) {
+        check_url(extra, "--extra-index-url");
+        if (!seen.insert(extra.url).second)
+            continue;
+        out += "# --extra-index-url, " + place(extra.where) +
+               "\n[[index]]\nname = " + toml_string("extra-" + std::to_string(++n)) +
+               "\nurl = " + toml_string(extra.url) + "\n\n";
+    }
+    return out;
+}
+
+std::string string_lines(const std::vector<RequirementLine>& lines) {
+    std::string out;
+    for (const auto& line : lines)
+        out += "    " + toml_string(line.text) + ",  # " + place(line.where) + "\n";
+    return out;
+}
+
+/// [python] from the requirements files and the environment's `pip:` section.
+std::string python_table(const RequirementsFile& file, ComposedManifest& out) {
+    std::string text = "[python]\nrequirements = [\n" + string_lines(file.requirements) + "]\n";
+    for (const auto& r : file.requirements)
+        out.requirement_origins.push_back(r.where);
+    if (!file.constraints.empty()) {
+        text += "# constraints (-c): they limit versions without requiring the package\n";
+        text += "constraints = [\n" + string_lines(file.constraints) + "]\n";
+        for (const auto& r : file.constraints)
+            out.constraint_origins.push_back(r.where);
+    }
+    if (file.pre)
+        text += "prereleases = \"allow\"  # --pre\n";
+    if (file.require_hashes) {
+        std::map<std::string, std::vector<std::string>> hashes;
+        for (const auto* list : {&file.requirements, &file.constraints})
+            for (const auto& r : *list)
+                for (const auto& h : r.sha256) {
+                    auto& pins = hashes[r.name];
+                    if (std::find(pins.begin(), pins.end(), "sha256:" + h) == pins.end())
+                        pins.push_back("sha256:" + h);
+                }
+        text +=
+            "\n# --hash pins (pip's hash-checking mode): every package of the lock needs one, and "
+            "its\n# wheel must have one of these digests\n[python.hashes]\n";
+        for (const auto& [name, pins] : hashes)
+            text += name + " = [\n" + [&] {
+                std::string s;
+                for (const auto& p : pins)
+                    s += "    " + toml_string(p) + ",\n";
+                return s;
+            }() + "]\n";
+    }
+    return text + "\n";
+}
+
+std::string conda_table(const EnvironmentFile& env, const std::filesystem::path& path) {
+    std::string text = "# from " + path.string() +
+                       "\n[conda]\nchannels = " + toml_string_array(env.channels) + "\nspecs = [\n";
+    for (std::size_t i = 0; i < env.specs.size(); ++i)
+        text += "    " + toml_string(env.specs[i]) + ",  # " + place(env.where[i]) + "\n";
+    return text + "]\n\n";
+}
+
+}  // namespace
+
+std::string describe_inputs(const InputFiles& inputs) {
+    std::vector<std::string> names;
+    if (!inputs.manifest.empty())
+        names.push_back(inputs.manifest.string());
+    for (const auto& r : inputs.requirements)
+        names.push_back(r.string());
+    if (!inputs.environment.empty())
+        names.push_back(inputs.environment.string());
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + quote(names[i]);
+    return out.empty() ? "the command line" : out;
+}
+
+ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
+    ComposedManifest out;
+    std::set<std::string> existing;
+    std::string own;
+    if (!inputs.manifest.empty()) {
+        out.path = inputs.manifest;
+        own = read_file(inputs.manifest, "the manifest");
+        existing = top_level_keys(own, inputs.manifest);
+    } else if (!inputs.requirements.empty()) {
+        out.path = inputs.requirements.front();
+    } else if (!inputs.environment.empty()) {
+        out.path = inputs.environment;
+    } else {
+        out.path = "airlock.toml";
+    }
+
+    std::vector<TargetSpec> targets;
+    for (const auto& value : inputs.add_targets)
+        targets.push_back(parse_target_flag(value));
+    RequirementsFile requirements;
+    for (const auto& path : inputs.requirements)
+        read_requirements_file(path, requirements);
+    std::optional<EnvironmentFile> environment;
+    if (!inputs.environment.empty()) {
+        environment = read_environment_file(inputs.environment);
+        auto& pip = environment->pip;
+        requirements.requirements.insert(requirements.requirements.end(), pip.requirements.begin(),
+                                         pip.requirements.end());
+        requirements.constraints.insert(requirements.constraints.end(), pip.constraints.begin(),
+                                        pip.constraints.end());
+        for (auto* list : {&pip.index_urls, &pip.extra_index_urls, &pip.find_links}) {
+            auto& into = list == &pip.index_urls         ? requirements.index_urls
+                         : list == &pip.extra_index_urls ? requirements.extra_index_urls
+                                                         : requirements.find_links;
+            into.insert(into.end(), list->begin(), list->end());
+        }
+        requirements.no_index = requirements.no_index || pip.no_index;
+        requirements.pre = requirements.pre || pip.pre;
+        requirements.require_hashes = requirements.require_hashes || pip.require_hashes;
+    }
+    check_hash_mode(requirements);
+    bool with_python = !requirements.requirements.empty() || !requirements.constraints.empty();
+
+    std::string text;
+    if (own.empty()) {
+        text += "# airlock manifest";
+        if (!inputs.requirements.empty() || environment)
+            text += ", made from " + describe_inputs(inputs);
+        text +=
+            ".\n# Lock it with `airlock-build lock THIS -o lock/`, bundle it with `airlock-build "
+            "build THIS -o BUNDLE.tar --key KEY`.\n\n";
+    } else {
+        text = own;
+        if (!text.empty() && text.back() != '\n')
+            text += "\n";
+        text += "\n# ---- added from the command line: " + describe_inputs(inputs) + "\n\n";
+    }
+    if (!existing.count("bundle")) {
+        std::string name = environment && !environment->name.empty() ? environment->name : "bundle";
+        text += "[bundle]\nname = " + toml_string(name) +
+                (environment && !environment->name.empty() ? "  # `name` of the environment file"
+                                                           : "") +
+                "\nversion = \"1.0.0\"\n\n";
+    }
+    if (targets.empty() && !existing.count("target")) {
+        if (!starter) {
+            throw Error("no target: nothing says which platforms and Pythons to bundle for")
+                .with_hint(
+                    "add --add-target NAME:PLATFORM:PYTHON[:CUDA], e.g. --add-target "
+                    "linux-py312:manylinux_2_28_x86_64:3.12");
+        }
+        text +=
+            "# Where the bundle will be installed: one [[target]] per platform and Python (edit "
+            "this example).\n# platform is a wheel platform tag (manylinux_2_28_x86_64, "
+            "win_amd64, macosx_11_0_arm64, ...);\n# cuda = \"12.4\" picks CUDA builds.\n";
+        targets.push_back(parse_target_flag("linux-py312:manylinux_2_28_x86_64:3.12"));
+    } else if (!targets.empty()) {
+        text += "# Where the bundle will be installed: one [[target]] per platform and Python.\n";
+    }
+    for (const auto& t : targets)
+        text += target_toml(t);
+
+    if (with_python) {
+        if (existing.count("python")) {
+            throw Error("the manifest " + quote(inputs.manifest.string()) +
+                        " has [python] already, and the command line gives requirements too")
+                .with_hint("list the requirements in one place: the manifest or the files");
+        }
+        if (!existing.count("index") || !requirements.index_urls.empty() ||
+            !requirements.extra_index_urls.empty() || !requirements.find_links.empty() ||
+            requirements.no_index)
+            text += index_tables(requirements);
+        text += python_table(requirements, out);
+    }
+    if (environment && !environment->specs.empty()) {
+        if (existing.count("conda")) {
+            throw Error("the manifest " + quote(inputs.manifest.string()) +
+                        " has [conda] already, and " + quote(inputs.environment.string()) +
+                        " lists conda dependencies too")
+                .with_hint("list the conda specs in one place: the manifest or the file");
+        }
+        text += conda_table(*environment, inputs.environment);
+    }
+    if (own.empty() && !with_python && !(environment && !environment->specs.empty()) &&
+        !inputs.packages_from_lock) {
+        text +=
+            "# What to bundle: PEP 508 requirements, taken from the [[index]]es.\n"
+            "[[index]]\nname = \"pypi\"\nurl = \"https://pypi.org/simple\"\n\n"
+            "[python]\nrequirements = [\n    \"requests>=2.32\",\n]\n\n";
+    }
+    out.text = std::move(text);
+    return out;
+}
+
+Manifest load_inputs(const InputFiles& inputs) {
+    if (!inputs.manifest.empty() && inputs.requirements.empty() && inputs.environment.empty() &&
+        inputs.add_targets.empty() && !inputs.packages_from_lock)
+        return load_manifest(inputs.manifest);
+    auto composed = compose_manifest(inputs);
+    // Without a manifest file, messages about the generated text name it as such.
+    std::filesystem::path label =
+        inputs.manifest.empty()
+            ? std::filesystem::path("(manifest made from " + composed.path.string() + ")")
+            : composed.path;
+    auto manifest =
+        parse_manifest(composed.text, label, process_env,
+                       inputs.packages_from_lock ? Packages::optional : Packages::required);
+    manifest.path = composed.path;
+    // The manifest file cannot have [python] too (compose_manifest refuses it): the
+    // requirements are all ours, and their messages point at the files they came from.
+    for (std::size_t i = 0; i < composed.requirement_origins.size(); ++i)
+        if (i < manifest.python.where.size())
+            manifest.python.where[i] = composed.requirement_origins[i];
+    for (std::size_t i = 0; i < composed.constraint_origins.size(); ++i)
+        if (i < manifest.python.constraint_where.size())
+            manifest.python.constraint_where[i] = composed.constraint_origins[i];
+    return manifest;
+}
+
+}  // namespace airlock::manifest

@@ -1,0 +1,46 @@
+#pragma once
+/// The manifest the command line amounts to: a manifest file, or none, plus
+/// `--requirements FILE` (repeatable), `--environment environment.yml` and `--add-target`
+/// (repeatable). They become manifest TOML text — the same text `airlock-build init` writes,
+/// comments included — which is then read as any manifest, so a requirements file and the
+/// equivalent manifest give the same lock. Appended parts keep a manifest's own line numbers;
+/// messages about requirements point at the requirements file.
+
+#include "builder/manifest/manifest.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace airlock::manifest {
+
+struct InputFiles {
+    std::filesystem::path manifest;  ///< empty: none
+    std::vector<std::filesystem::path> requirements;
+    std::filesystem::path environment;     ///< empty: none
+    std::vector<std::string> add_targets;  ///< `--add-target` values
+    /// `--pylock`: the packages come from a lock, so the manifest needs no [python] or [conda].
+    bool packages_from_lock = false;
+};
+
+struct ComposedManifest {
+    std::string text;            ///< manifest TOML
+    std::filesystem::path path;  ///< the manifest file, or the first input file (for messages)
+    /// Where each generated [python] requirement / constraint came from, in array order.
+    std::vector<SourceLocation> requirement_origins;
+    std::vector<SourceLocation> constraint_origins;
+    std::size_t own_requirements = 0;  ///< requirements the manifest file itself lists
+};
+
+/// How the inputs are named in messages: `manifest.toml`, `requirements.txt`, or
+/// `requirements.txt and environment.yml`.
+std::string describe_inputs(const InputFiles& inputs);
+
+/// Reads the inputs into manifest text. `starter`: when no target is given, write an example
+/// one (for `init`) instead of failing. Throws Error (Exit::user) on any problem.
+ComposedManifest compose_manifest(const InputFiles& inputs, bool starter = false);
+
+/// compose_manifest, then parse_manifest of the text. Throws Error.
+Manifest load_inputs(const InputFiles& inputs);
+
+}  // namespace airlock::manifest
