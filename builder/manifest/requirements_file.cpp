@@ -324,7 +324,23 @@ class Parser {
         try {
             parsed = pep508::Requirement::parse(text);
         } catch (const Error& e) {
-            fail(line, 0, "invalid requirement: " + std::string(e.what()), text.size());
+            // PEP 508's message and caret, moved onto this file's line.
+            std::string what = e.what();
+            auto first = what.substr(0, what.find('\n'));
+            std::size_t offset = 0, span = text.size();
+            auto caret_line = what.rfind('\n');
+            if (caret_line != std::string::npos) {
+                auto carets = what.substr(caret_line + 1);
+                auto begin = carets.find_first_of("~^");
+                auto end = carets.find_last_of("~^");
+                if (begin != std::string::npos && begin >= 2) {
+                    offset = begin - 2;
+                    span = end - begin + 1;
+                }
+            }
+            if (!first.starts_with("invalid requirement"))
+                first = "invalid requirement: " + first;
+            fail(line, offset, first, span);
         }
         if (parsed.url) {
             fail(line, 0, "a direct URL reference is not a requirement airlock can lock",
