@@ -64,7 +64,11 @@ void run_init(const InitArgs& args) {
     for (const auto& file : args.from) {
         std::filesystem::path path(file);
         auto name = path.filename().string();
-        if (name.ends_with(".yml") || name.ends_with(".yaml")) {
+        if (name.ends_with(".toml")) {
+            if (!inputs.pylock_pins.empty())
+                throw Error("init takes one pylock.toml", Exit::usage);
+            inputs.pylock_pins = path;
+        } else if (name.ends_with(".yml") || name.ends_with(".yaml")) {
             if (!inputs.environment.empty())
                 throw Error("init takes one environment file", Exit::usage);
             inputs.environment = path;
@@ -91,10 +95,11 @@ void add_init_command(CLI::App& app) {
     auto args = std::make_shared<InitArgs>();
     auto* cmd = app.add_subcommand(
         "init",
-        "Write a commented manifest from a requirements file or environment.yml (or a starter "
-        "one). Never overwrites.");
+        "Write a commented manifest from requirements files, an environment.yml or a "
+        "pylock.toml (or a starter one). Never overwrites.");
     cmd->add_option("--from", args->from,
-                    "a pip requirements file, or a conda environment.yml / .yaml (repeatable)")
+                    "a pip requirements file, a conda environment.yml / .yaml, or a PEP 751 "
+                    "pylock.toml (its packages become pinned, hashed requirements)")
         ->type_name("FILE");
     cmd->add_option("--add-target", args->add_targets,
                     "a target for the manifest (repeatable; default: an example Linux target)")

@@ -1,6 +1,7 @@
 #include "builder/manifest/composed_manifest.hpp"
 
 #include "builder/manifest/environment_yml.hpp"
+#include "builder/manifest/pylock_requirements.hpp"
 #include "builder/manifest/requirements_file.hpp"
 #include "builder/manifest/target_flag.hpp"
 #include "builder/net/url.hpp"
@@ -86,6 +87,24 @@ std::string index_tables(const RequirementsFile& file) {
     return out;
 }
 
+/// The [[index]] tables of a pylock's packages: the main one, then each other with the
+/// packages the lock took from it.
+std::string pylock_index_tables(const PylockRequirements& pinned,
+                                const std::filesystem::path& path) {
+    std::string out;
+    std::size_t n = 0;
+    for (const auto& index : pinned.indexes) {
+        out += "# from " + path.string() + "\n[[index]]\nname = " +
+               toml_string(n == 0 ? "index" : "index-" + std::to_string(n)) +
+               "\nurl = " + toml_string(index.url) + "\n";
+        if (!index.packages.empty())
+            out += "packages = " + toml_string_array(index.packages) + "\n";
+        out += "\n";
+        ++n;
+    }
+    return out;
+}
+
 std::string string_lines(const std::vector<RequirementLine>& lines) {
     std::string out;
     for (const auto& line : lines)
@@ -147,6 +166,8 @@ std::string describe_inputs(const InputFiles& inputs) {
         names.push_back(r.string());
     if (!inputs.environment.empty())
         names.push_back(inputs.environment.string());
+    if (!inputs.pylock_pins.empty())
+        names.push_back(inputs.pylock_pins.string());
     std::string out;
     for (std::size_t i = 0; i < names.size(); ++i)
         out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + quote(names[i]);
@@ -165,6 +186,8 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
         out.path = inputs.requirements.front();
     } else if (!inputs.environment.empty()) {
         out.path = inputs.environment;
+    } else if (!inputs.pylock_pins.empty()) {
+        out.path = inputs.pylock_pins;
     } else {
         out.path = "airlock.toml";
     }
@@ -193,13 +216,21 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
         requirements.pre = requirements.pre || pip.pre;
         requirements.require_hashes = requirements.require_hashes || pip.require_hashes;
     }
+    std::optional<PylockRequirements> pinned;
+    if (!inputs.pylock_pins.empty()) {
+        if (!inputs.requirements.empty() || environment)
+            throw Error("a pylock.toml is read alone: its packages are the whole environment",
+                        Exit::usage);
+        pinned = read_pylock_requirements(inputs.pylock_pins);
+        requirements = pinned->requirements;
+    }
     check_hash_mode(requirements);
     bool with_python = !requirements.requirements.empty() || !requirements.constraints.empty();
 
     std::string text;
     if (own.empty()) {
         text += "# airlock manifest";
-        if (!inputs.requirements.empty() || environment)
+        if (!inputs.requirements.empty() || environment || pinned)
             text += ", made from " + describe_inputs(inputs);
         text +=
             ".\n# Lock it with `airlock-build lock THIS -o lock/`, bundle it with `airlock-build "
@@ -244,7 +275,8 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
         if (!existing.count("index") || !requirements.index_urls.empty() ||
             !requirements.extra_index_urls.empty() || !requirements.find_links.empty() ||
             requirements.no_index)
-            text += index_tables(requirements);
+            text += pinned ? pylock_index_tables(*pinned, inputs.pylock_pins)
+                           : index_tables(requirements);
         text += python_table(requirements, out);
     }
     if (environment && !environment->specs.empty()) {

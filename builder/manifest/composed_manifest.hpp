@@ -19,6 +19,8 @@ struct InputFiles {
     std::vector<std::filesystem::path> requirements;
     std::filesystem::path environment;     ///< empty: none
     std::vector<std::string> add_targets;  ///< `--add-target` values
+    /// `init --from pylock.toml`: its packages become pinned, hashed requirements.
+    std::filesystem::path pylock_pins;
     /// `--pylock`: the packages come from a lock, so the manifest needs no [python] or [conda].
     bool packages_from_lock = false;
 };

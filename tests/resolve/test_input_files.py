@@ -216,6 +216,12 @@ class InputFiles(unittest.TestCase):
         build("fetch", "--pylock", work / "pylock.toml", *TARGET_FLAGS, "-o", work / "wheels", "--cache-dir", self.cache, "-q")
         self.assertEqual(len(list((work / "wheels").iterdir())),
                          len({w["name"] for d in (self.linux, self.win) for p in d["packages"] for w in p["wheels"]}))
+        # init --from turns it into a manifest of pinned, hashed requirements that locks the same.
+        build("init", "--from", work / "pylock.toml", *TARGET_FLAGS, "-o", work / "pinned.toml")
+        build("lock", work / "pinned.toml", "-o", work / "pinned", "--cache-dir", self.cache)
+        for target in ("linux-py312", "win-py312"):
+            self.assertEqual(packages(work / "pinned" / ("pylock.%s.toml" % target)),
+                             packages(self.dir / "reference" / ("pylock.%s.toml" % target)))
         # A target the lock's environments leave out is refused.
         out = build("lock", "--pylock", work / "pylock.toml", "--add-target", "mac:macosx_11_0_arm64:3.12",
                     "-o", work / "mac", expect=1)
