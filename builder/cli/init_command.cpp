@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,17 @@ void write_new_file(const std::filesystem::path& path, const std::string& text) 
     ::unlink(temp.c_str());
 }
 
+/// A URL in `text` written with a literal `user:password@` (not `${VAR}`): what init would put
+/// in a file, which airlock never does.
+std::string literal_credentials(const std::string& text) {
+    static const std::regex userinfo(R"(([A-Za-z][A-Za-z0-9+.-]*)://([^/\s"'@]*)@)");
+    for (std::sregex_iterator it(text.begin(), text.end(), userinfo), end; it != end; ++it) {
+        if ((*it)[2].str().find("${") == std::string::npos)
+            return (*it)[1].str() + "://…@";
+    }
+    return "";
+}
+
 void run_init(const InitArgs& args) {
     manifest::InputFiles inputs;
     for (const auto& file : args.from) {
@@ -82,8 +94,18 @@ void run_init(const InitArgs& args) {
             .with_hint("remove it, or write elsewhere with -o FILE");
     auto composed = manifest::compose_manifest(inputs, true);
     // What init writes must read back as a manifest (and lock the same as the inputs).
-    within("checking the manifest made from " + manifest::describe_inputs(inputs),
-           [&] { manifest::parse_manifest(composed.text, args.output); });
+    within("checking the manifest made from " + manifest::describe_inputs(inputs), [&] {
+        // `${VAR}`s stay in the file; their values are not needed to check it.
+        auto any = [](std::string_view) { return std::optional<std::string>("x"); };
+        manifest::parse_manifest(composed.text, args.output, any);
+    });
+    if (auto url = literal_credentials(composed.text); !url.empty())
+        throw Error("an index or channel URL of " + manifest::describe_inputs(inputs) +
+                    " carries a user or password (" + url +
+                    "), and airlock writes no credentials into files")
+            .with_hint(
+                "write the secret as a variable in the input (https://user:${TOKEN}@host/simple: "
+                "pip and airlock both expand it), or add it to ~/.netrc");
     write_new_file(args.output, composed.text);
     std::cout << "wrote " << args.output << "; check its [[target]]s, then run `airlock-build "
               << "lock " << args.output << " -o lock/`\n";
