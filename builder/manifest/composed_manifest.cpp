@@ -21,14 +21,19 @@ std::string place(const SourceLocation& at) {
     return at.file + ":" + std::to_string(at.line);
 }
 
-/// Top-level keys of a manifest text (empty when it is not TOML: parse_manifest reports that).
+/// Top-level keys of a manifest text, and `target.NAME` for each [[target]] name (empty when
+/// it is not TOML: parse_manifest reports that).
 std::set<std::string> top_level_keys(const std::string& text, const std::filesystem::path& path) {
     std::set<std::string> keys;
     try {
         auto doc = toml::parse(text, path.string());
         for (auto&& [key, value] : doc) {
-            (void)value;
             keys.insert(std::string(key.str()));
+            if (key.str() == "target" && value.is_array())
+                for (auto&& t : *value.as_array())
+                    if (auto name = t.as_table() ? (*t.as_table())["name"].value<std::string>()
+                                                 : std::nullopt)
+                        keys.insert("target." + *name);
         }
     } catch (const toml::parse_error&) {
     }
@@ -263,8 +268,17 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
     } else if (!targets.empty()) {
         text += "# Where the bundle will be installed: one [[target]] per platform and Python.\n";
     }
-    for (const auto& t : targets)
+    std::set<std::string> names;
+    for (const auto& t : targets) {
+        if (existing.count("target." + t.name) || !names.insert(t.name).second)
+            throw Error("--add-target " + quote(t.name) + ": " +
+                            (existing.count("target." + t.name)
+                                 ? "the manifest has a target of that name already"
+                                 : "given twice") +
+                            "; give each target its own name",
+                        Exit::usage);
         text += target_toml(t);
+    }
 
     if (with_python) {
         if (existing.count("python")) {
@@ -272,9 +286,17 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
                         " has [python] already, and the command line gives requirements too")
                 .with_hint("list the requirements in one place: the manifest or the files");
         }
-        if (!existing.count("index") || !requirements.index_urls.empty() ||
-            !requirements.extra_index_urls.empty() || !requirements.find_links.empty() ||
-            requirements.no_index)
+        bool index_options = !requirements.index_urls.empty() ||
+                             !requirements.extra_index_urls.empty() ||
+                             !requirements.find_links.empty() || requirements.no_index;
+        if (existing.count("index") && index_options) {
+            throw Error("the manifest " + quote(inputs.manifest.string()) +
+                        " lists [[index]]es, and the requirements give index options too")
+                .with_hint(
+                    "list the indexes in one place: drop --index-url/--extra-index-url from the "
+                    "requirements, or [[index]] from the manifest");
+        }
+        if (!existing.count("index"))
             text += pinned ? pylock_index_tables(*pinned, inputs.pylock_pins)
                            : index_tables(requirements);
         text += python_table(requirements, out);

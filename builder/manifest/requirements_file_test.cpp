@@ -236,6 +236,31 @@ TEST(ComposedManifest, AManifestGetsExtraTargets) {
     ASSERT_EQ(manifest.targets.size(), 2u);
     EXPECT_EQ(manifest.targets[1].name, "win");
     EXPECT_EQ(manifest.python.where[0].line, 15u);  // its own lines keep their numbers
+
+    inputs.add_targets = {"linux:win_amd64:3.11"};
+    EXPECT_NE(error_of([&] {
+                  load_inputs(inputs);
+              }).find("the manifest has a target of that name already"),
+              std::string::npos);
+}
+
+TEST(ComposedManifest, IndexesComeFromOnePlace) {
+    TempDir dir;
+    auto path = dir.write("m.toml",
+                          "[bundle]\nname = \"b\"\nversion = \"1\"\n\n[[target]]\nname = "
+                          "\"linux\"\npython = \"3.12\"\nplatform = \"manylinux_2_28_x86_64\"\n\n"
+                          "[[index]]\nname = \"pypi\"\nurl = \"https://pypi.org/simple\"\n");
+    auto plain = dir.write("plain.txt", "numpy\n");
+    auto indexed = dir.write("indexed.txt", "-i https://mirror.example/simple\nnumpy\n");
+    InputFiles inputs;
+    inputs.manifest = path;
+    inputs.requirements = {plain};
+    auto manifest = load_inputs(inputs);  // the manifest's index, the file's requirements
+    ASSERT_EQ(manifest.indexes.size(), 1u);
+    EXPECT_EQ(manifest.indexes[0].name, "pypi");
+    EXPECT_EQ(manifest.python.requirements, std::vector<std::string>{"numpy"});
+    inputs.requirements = {indexed};
+    EXPECT_NE(error_of([&] { load_inputs(inputs); }).find("index options too"), std::string::npos);
 }
 
 TEST(Manifest, ARequirementsFileGivenAsTheManifestGetsAHint) {
