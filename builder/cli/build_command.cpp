@@ -164,6 +164,7 @@ void run_build(const BuildArgs& args) {
         file.urls.push_back(entry.package->url);
         file.targets = entry.targets;
         file.conda = conda_record(*entry.package);
+        file.conda->sha256 = got.sha256;  // computed; the lock's when it had one
         input.files.push_back(std::move(file));
     }
 

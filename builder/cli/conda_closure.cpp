@@ -37,7 +37,7 @@ std::vector<CondaClosureFile> conda_closure_files(const std::vector<lock::Target
             if (fresh) {
                 entry.package = &package;
             } else if (entry.package->sha256 != package.sha256 ||
-                       entry.package->size != package.size) {
+                       entry.package->md5 != package.md5 || entry.package->size != package.size) {
                 throw Error("targets " + quote(entry.targets.front()) + " and " +
                             quote(lock.target) + " lock different conda packages at " +
                             quote(it->first) + " (sha256 " + entry.package->sha256 + " and " +
@@ -61,8 +61,9 @@ std::vector<fetch::FetchItem> conda_fetch_items(const std::vector<CondaClosureFi
     items.reserve(files.size());
     for (const auto& entry : files) {
         const auto& p = *entry.package;
-        if (p.sha256.empty()) {
-            throw Error("the conda lock gives no sha256 for " + quote(p.file))
+        // sha256 where the record has one, else md5 (both checked while streaming).
+        if (p.sha256.empty() && p.md5.empty()) {
+            throw Error("the conda lock gives neither sha256 nor md5 for " + quote(p.file))
                 .with_hint("run `airlock-build lock` again: it locks conda packages by sha256");
         }
         fetch::FetchItem item;
@@ -70,6 +71,7 @@ std::vector<fetch::FetchItem> conda_fetch_items(const std::vector<CondaClosureFi
         item.folder = "conda/" + p.subdir;  // checked by conda_closure_files
         item.urls.push_back(p.url);
         item.sha256 = p.sha256;
+        item.md5 = p.md5;
         item.size = p.size;
         items.push_back(std::move(item));
     }

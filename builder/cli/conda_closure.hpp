@@ -24,8 +24,9 @@ struct CondaClosureFile {
 /// different bytes under one name, or when a name is not a valid conda subdir or file name.
 std::vector<CondaClosureFile> conda_closure_files(const std::vector<lock::TargetLock>& locks);
 
-/// The download of each package (sha256 and size checked while streaming), in the same order;
-/// `folder` is `conda/<subdir>`.
+/// The download of each package (sha256, or md5 when the record has no sha256, and size checked
+/// while streaming), in the same order; `folder` is `conda/<subdir>`. Throws Error for a package
+/// with neither digest.
 std::vector<fetch::FetchItem> conda_fetch_items(const std::vector<CondaClosureFile>& files);
 
 /// The repodata record of a locked package (name, version, build, subdir, depends, constrains,

@@ -16,6 +16,7 @@
 #include "core/base/human_size.hpp"
 #include "core/base/program.hpp"
 #include "core/bundle/checked_text.hpp"
+#include "core/digest/md5.hpp"
 #include "core/digest/sha256.hpp"
 
 #include <fcntl.h>
@@ -243,7 +244,8 @@ void Scheduler::open_job(Job& job) {
     }
     job.phase = Job::Phase::downloading;
     downloading_.push_back(&job);
-    hasher_.open(job.index, job.fd);
+    hasher_.open(job.index, job.fd,
+                 item.sha256.empty() && !item.md5.empty() ? WithMd5::yes : WithMd5::no);
     job.prefix_posted = job.plan.contiguous_prefix();
     hasher_.advance(job.index, job.prefix_posted);
     maybe_complete(job);
@@ -676,6 +678,9 @@ void Scheduler::collect_hashes() {
         } else if (!item.sha256.empty() && r.sha256 != ascii_lower(item.sha256)) {
             fail_job(job, "sha256 mismatch: expected " + ascii_lower(item.sha256) + ", computed " +
                               r.sha256 + " (" + url + ")");
+        } else if (item.sha256.empty() && !item.md5.empty() && r.md5 != ascii_lower(item.md5)) {
+            fail_job(job, "md5 mismatch: expected " + ascii_lower(item.md5) + ", computed " +
+                              r.md5 + " (" + url + ")");
         } else if (item.size && *item.size != *job.size) {
             fail_job(job, "size mismatch: expected " + exact_size(*item.size) + ", got " +
                               exact_size(*job.size) + " (" + url + ")");
@@ -903,6 +908,10 @@ std::vector<Fetched> fetch_all(const std::vector<FetchItem>& items, const FetchO
         if (!item.sha256.empty() && !digest::is_sha256_hex(item.sha256)) {
             throw Error("invalid sha256 " + quote(item.sha256) + " for " + quote(item.filename) +
                         ": expected 64 hex digits");
+        }
+        if (!item.md5.empty() && !digest::is_md5_hex(item.md5)) {
+            throw Error("invalid md5 " + quote(item.md5) + " for " + quote(item.filename) +
+                        ": expected 32 hex digits");
         }
     }
     Scheduler scheduler(items, options);

@@ -20,6 +20,8 @@ struct FetchItem {
     std::string folder;
     std::vector<std::string> urls;  ///< primary then mirrors, same bytes at each
     std::string sha256;  ///< lowercase hex; may be empty (stored under the computed hash)
+    /// Hex; checked while streaming when `sha256` is empty (conda records with md5 only).
+    std::string md5;
     std::optional<std::uint64_t> size;
 };
 

@@ -1,5 +1,6 @@
 #include "builder/fetch/prefix_hasher.hpp"
 
+#include "core/digest/md5.hpp"
 #include "core/digest/sha256.hpp"
 
 #include <fcntl.h>
@@ -22,6 +23,7 @@ struct PrefixHasher::Entry {
     bool busy = false;    ///< the worker is reading it outside the lock
     bool closed = false;  ///< drop when the worker lets go
     digest::Sha256 sha;
+    std::optional<digest::Md5> md5;
 };
 
 PrefixHasher::PrefixHasher(std::function<void()> notify)
@@ -36,10 +38,12 @@ PrefixHasher::~PrefixHasher() {
     worker_.join();
 }
 
-void PrefixHasher::open(Key key, int fd) {
+void PrefixHasher::open(Key key, int fd, WithMd5 md5) {
     std::lock_guard lock(mutex_);
     auto entry = std::make_unique<Entry>();
     entry->fd = fd;
+    if (md5 == WithMd5::yes)
+        entry->md5.emplace();
     entries_[key] = std::move(entry);
 }
 
@@ -55,6 +59,8 @@ void PrefixHasher::reset(Key key) {
     if (!e.busy) {
         e.hashed = 0;
         e.sha = digest::Sha256();
+        if (e.md5)
+            e.md5.emplace();
     }
 }
 
@@ -143,7 +149,7 @@ void PrefixHasher::work() {
         auto& e = *pick;
         if (e.size && e.hashed == *e.size) {
             bool closed = e.closed;
-            Result result{pick_key, e.sha.hex_digest(), {}};
+            Result result{pick_key, e.sha.hex_digest(), {}, e.md5 ? e.md5->hex_digest() : ""};
             entries_.erase(pick_key);
             if (!closed)
                 post(std::move(result), lock);
@@ -158,8 +164,11 @@ void PrefixHasher::work() {
         lock.unlock();
         ssize_t got = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset));
         int read_errno = errno;
-        if (got > 0)
+        if (got > 0) {
             e.sha.update(buffer.data(), static_cast<std::size_t>(got));
+            if (e.md5)
+                e.md5->update(buffer.data(), static_cast<std::size_t>(got));
+        }
         lock.lock();
         e.busy = false;
         if (e.closed) {
@@ -169,13 +178,16 @@ void PrefixHasher::work() {
         if (e.generation != generation) {
             e.hashed = 0;
             e.sha = digest::Sha256();
+            if (e.md5)
+                e.md5.emplace();
             continue;
         }
         if (got <= 0) {
             Result result{pick_key,
                           {},
                           std::string("cannot read back the download: ") +
-                              (got < 0 ? std::strerror(read_errno) : "file too short")};
+                              (got < 0 ? std::strerror(read_errno) : "file too short"),
+                          {}};
             entries_.erase(pick_key);
             post(std::move(result), lock);
             continue;

@@ -22,6 +22,9 @@
 
 namespace airlock::fetch {
 
+/// Whether a file's MD5 is computed beside its SHA-256 (conda records with no sha256).
+enum class WithMd5 { no, yes };
+
 class PrefixHasher {
   public:
     using Key = std::size_t;
@@ -29,6 +32,7 @@ class PrefixHasher {
         Key key;
         std::string sha256;  ///< empty when `error` is set
         std::string error;
+        std::string md5;  ///< with WithMd5::yes, else empty
     };
 
     /// `notify` runs on the worker thread whenever a result is ready (e.g. to wake a poll loop).
@@ -38,7 +42,7 @@ class PrefixHasher {
     PrefixHasher& operator=(const PrefixHasher&) = delete;
 
     /// Starts following `fd` (owned by the caller, open until its result or close()).
-    void open(Key key, int fd);
+    void open(Key key, int fd, WithMd5 md5 = WithMd5::no);
     /// The file restarts from zero: forget what was hashed.
     void reset(Key key);
     /// Bytes [0, contiguous) are on disk.

@@ -11,6 +11,7 @@ wheels and conda packages; credentials in the channel URL are written nowhere.
 import hashlib
 import json
 import os
+import re
 import sys
 import tarfile
 import tomllib
@@ -197,8 +198,24 @@ class CondaBundleTest(unittest.TestCase):
             self.assertEqual(sorted(p.name for p in d.iterdir() if not p.name.startswith("cache-")), [])
             blobs = [p for p in (d / "cache-build").rglob("*") if p.is_file() and "blobs" in p.parts]
             self.assertNotIn(hashlib.sha256(flipped).hexdigest()[2:], [p.name for p in blobs])
+
+            # A lock whose records carry md5 only (another tool's): md5 is checked instead.
+            md5_lock = self.tmp.path / "md5-lock"
+            md5_lock.mkdir()
+            for p in self.lock_dir.iterdir():
+                text = p.read_text()
+                if p.name.endswith(".lock.toml"):
+                    text = re.sub(r'(?m)^sha256 = "[0-9a-f]{64}"$', 'sha256 = ""', text)
+                (md5_lock / p.name).write_text(text)
+            _, err = self.run_build(["fetch", self.manifest, "--lock", md5_lock, "-o", d / "out",
+                                     "--cache-dir", d / "cache-md5"], expect=1)
+            self.assertIn("`%s`: md5 mismatch: expected %s, computed %s" % (
+                f.filename, f.md5, hashlib.md5(flipped).hexdigest()), err)
+            self.assertFalse((d / "out").exists())
         finally:
             f.path.write_bytes(original)
+        self.run_build(["fetch", self.manifest, "--lock", md5_lock, "-o", d / "out", "--cache-dir", d / "cache-md5"])
+        self.assertEqual((d / "out" / "conda" / "linux-64" / f.filename).read_bytes(), original)
 
     def test_mixed_manifest_carries_wheels_and_conda_packages(self):
         targets = {"linux-py312-cpu": conda.TORCH_TARGETS["linux-py312-cpu"]}
