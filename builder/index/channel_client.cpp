@@ -24,6 +24,7 @@ ChannelClient::ChannelClient(std::vector<manifest::CondaChannel> channels,
                          ? net::default_cache_dir()
                          : options_.cache_dir;
     http.cache_mode = options_.cache_mode;
+    http.network = options_.network;
     http.network.retry.retries = options_.retries;
     http_ = std::make_unique<net::HttpClient>(http);
 }

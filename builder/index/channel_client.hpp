@@ -23,6 +23,9 @@ struct ChannelClientOptions {
     std::filesystem::path cache_dir;  ///< empty: net::default_cache_dir()
     net::CacheMode cache_mode = net::CacheMode::revalidate;
     int retries = 3;
+    /// `--cert` and the channels' credentials (sent to their servers only, never written);
+    /// `retries` above overrides network.retry.retries.
+    net::NetworkOptions network;
 };
 
 /// One channel's subdir, loaded.

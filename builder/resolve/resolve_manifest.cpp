@@ -1,5 +1,7 @@
 #include "builder/resolve/resolve_manifest.hpp"
 
+#include "builder/manifest/index_credentials.hpp"
+
 #include "builder/net/url.hpp"
 #include "builder/resolve/conda_provider.hpp"
 #include "builder/resolve/explain_package.hpp"
@@ -249,6 +251,12 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
         index::ChannelClientOptions channel_options;
         channel_options.cache_dir = options.cache_dir;
         channel_options.cache_mode = options.cache_mode;
+        channel_options.network = options.network;
+        // The channels' own credentials (channel_alias, custom_channels, URLs, mirrors).
+        if (!channel_options.network.credentials) {
+            channel_options.network.credentials =
+                std::make_shared<net::CredentialStore>(manifest::credential_store(manifest));
+        }
         channels =
             std::make_unique<index::ChannelClient>(manifest.conda->channels, channel_options);
         std::vector<std::string> subdirs;

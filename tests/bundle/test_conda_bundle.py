@@ -38,6 +38,9 @@ class CondaBundleTest(unittest.TestCase):
         dist = cls.tmp.path / "dist"
         index.build_index(root, {"tinydep": [wheels.build_wheel(dist, "tinydep", "1.0", requires_python=">=3.8")]})
         cls.server = Nginx(root).start()
+        # The same channels behind basic auth: every request must carry the credentials.
+        (cls.tmp.path / "htpasswd").write_text("someone:{PLAIN}s3cr3t\n")
+        cls.auth_server = Nginx(root, htpasswd=cls.tmp.path / "htpasswd").start()
         keys = cls.tmp.path / "keys"
         keys.mkdir()
         code, out, err = programs.run([programs.airlock_build(), "keygen", "--out", keys / "site", "--no-password"],
@@ -59,6 +62,7 @@ class CondaBundleTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
+        cls.auth_server.stop()
         cls.tmp.cleanup()
 
     @staticmethod
@@ -219,10 +223,11 @@ class CondaBundleTest(unittest.TestCase):
 
     def test_mixed_manifest_carries_wheels_and_conda_packages(self):
         targets = {"linux-py312-cpu": conda.TORCH_TARGETS["linux-py312-cpu"]}
-        text = conda.torch_manifest(self.server.url, specs=["python", "numpy<2"], targets=targets)
+        text = conda.torch_manifest(self.auth_server.url, specs=["python", "numpy<2"], targets=targets)
         text += '\n[[index]]\nname = "pypi"\nurl = "%s/simple"\n\n[python]\nrequirements = ["tinydep"]\n' % \
-            self.server.url
-        # Credentials in the channel alias are sent, never written.
+            self.auth_server.url
+        # The server wants credentials: those in the URLs are sent (repodata, packages, wheels),
+        # never written.
         text = text.replace("http://", "http://someone:s3cr3t@")
         manifest = self.write(self.tmp.path / "mixed", text)
         bundle = self.tmp.path / "mixed" / "b.tar"
