@@ -17,6 +17,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 namespace airlock::builder {
@@ -29,7 +30,7 @@ struct BuildArgs {
     std::string key;
     bool zstd = false;
     std::string split_size;
-    std::optional<std::uint64_t> sequence;
+    std::string sequence;
     bool self_extracting = false;
     std::string installer;
     FetchFlags flags;
@@ -83,6 +84,31 @@ pack::PackTarget pack_target(const manifest::Manifest& manifest, const manifest:
     return target;
 }
 
+/// Parts smaller than this are a mistake (`--split-size 4` meaning 4G), never a need.
+constexpr std::uint64_t min_split_size = 1ull << 20;
+
+/// `--sequence`: a whole number; CLI11 would turn "-5" into a huge unsigned one.
+std::uint64_t parse_sequence(const std::string& text) {
+    std::uint64_t value = 0;
+    bool ok = !text.empty() && text.size() <= 20;
+    for (char c : text) {
+        if (c < '0' || c > '9' ||
+            value > (std::numeric_limits<std::uint64_t>::max() - (c - '0')) / 10) {
+            ok = false;
+            break;
+        }
+        value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (!ok) {
+        throw Error("--sequence " + quote(text) + " is not a whole number of 0 or more",
+                    Exit::usage)
+            .with_hint(
+                "installers refuse a bundle whose sequence is lower than one they "
+                "installed; use an increasing number, e.g. --sequence $(date +%s)");
+    }
+    return value;
+}
+
 void run_build(const BuildArgs& args) {
     args.flags.check();
     auto manifest = args.inputs.load();
@@ -92,7 +118,8 @@ void run_build(const BuildArgs& args) {
     input.version = manifest.bundle.version;
     input.options.output = args.output;
     input.options.compression = args.zstd ? bundle::Compression::zstd : bundle::Compression::none;
-    input.options.sequence = args.sequence;
+    if (!args.sequence.empty())
+        input.options.sequence = parse_sequence(args.sequence);
     if (args.self_extracting) {
         if (!args.split_size.empty())
             throw Error("--self-extracting and --split-size do not go together", Exit::usage);
@@ -103,8 +130,18 @@ void run_build(const BuildArgs& args) {
     if (!args.split_size.empty()) {
         input.options.split_size = pack::try_parse_size(args.split_size);
         if (!input.options.split_size || *input.options.split_size == 0) {
-            throw Error("--split-size " + quote(args.split_size) + " is not a size")
+            throw Error("--split-size " + quote(args.split_size) + " is not a size", Exit::usage)
                 .with_hint("write it like 4G (FAT32 sticks), 4480M (a DVD) or 650MiB");
+        }
+        if (*input.options.split_size < min_split_size) {
+            throw Error("--split-size " + quote(args.split_size) + " is below the minimum of " +
+                            human_size(min_split_size) +
+                            " (a bundle of parts that small would "
+                            "be thousands of files)",
+                        Exit::usage)
+                .with_hint(
+                    "write the size with a unit: 4G (FAT32 sticks), 4480M (a DVD), "
+                    "650MiB; a bare number counts bytes");
         }
     }
     // The destination and the key first: a read-only directory or a wrong password should fail
@@ -202,8 +239,9 @@ void add_build_command(CLI::App& app) {
                     "reuse the pylock.<target>.toml files `airlock-build lock` wrote here");
     cmd->add_flag("--zstd", args->zstd,
                   "compress with zstd (wheels are already compressed: rarely worth it)");
-    cmd->add_option("--split-size", args->split_size,
-                    "write BUNDLE.part000, .part001, … of at most this size (4G for FAT32)");
+    cmd->add_option(
+        "--split-size", args->split_size,
+        "write BUNDLE.part000, .part001, … of at most this size (4G for FAT32; at least 1M)");
     cmd->add_option("--sequence", args->sequence,
                     "the bundle's sequence number (default: SOURCE_DATE_EPOCH, else now); "
                     "installers refuse a lower one than they have installed");

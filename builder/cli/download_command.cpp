@@ -45,8 +45,24 @@ void run_download(const DownloadArgs& args) {
     }
     auto options = args.flags.options();
     options.network.credentials = credentials;
-    auto fetched = fetch::fetch_all(items, options);
-    fetch::write_wheelhouse(items, fetched, args.output);
+    auto report = fetch::fetch_each(items, options);
+    // Every file that verified goes to DIR, even when others failed: a rerun fetches only those.
+    std::vector<fetch::FetchItem> good_items;
+    std::vector<fetch::Fetched> good;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (report.fetched[i].blob.empty())
+            continue;
+        good_items.push_back(items[i]);
+        good.push_back(report.fetched[i]);
+    }
+    if (!good.empty() || report.ok())
+        fetch::write_wheelhouse(good_items, good, args.output);
+    if (!report.ok()) {
+        throw report.error(
+            std::to_string(good.size()) + " verified " +
+            (good.size() == 1 ? "file is" : "files are") + " in " + quote(args.output) +
+            "; run the same command again to retry the others (finished parts are resumed)");
+    }
 }
 
 }  // namespace

@@ -170,6 +170,10 @@ class Scheduler {
     std::size_t files_done_ = 0;
     std::size_t files_total_ = 0;
     std::unique_ptr<ProgressDisplay> progress_;
+    std::vector<std::string> failures_;  ///< after run(): one line per failed file
+
+  public:
+    std::vector<std::string> take_failures() { return std::move(failures_); }
 };
 
 bool SegmentTransfer::on_head(const net::ResponseHead& head) {
@@ -865,37 +869,43 @@ std::vector<Fetched> Scheduler::run() {
     }
     show_progress(Clock::now(), true);
 
-    std::vector<std::string> failures;
     for (std::size_t i = 0; i < items_.size(); ++i) {
         if (owner[i] == nullptr)
             continue;
         if (owner[i]->phase == Job::Phase::done) {
             results[i] = owner[i]->result;
         } else if (owner[i]->index < jobs_.size() && owner[i]->item == &items_[i]) {
-            failures.push_back(quote(items_[i].filename) + ": " + owner[i]->error);
+            failures_.push_back(quote(items_[i].filename) + ": " + owner[i]->error);
         }
-    }
-    if (!failures.empty()) {
-        std::string message =
-            std::to_string(failures.size()) + " of " + std::to_string(items_.size()) +
-            (items_.size() == 1 ? " file" : " files") + " could not be downloaded:";
-        constexpr std::size_t shown = 20;
-        for (std::size_t i = 0; i < failures.size() && i < shown; ++i) {
-            message += "\n  " + failures[i];
-        }
-        if (failures.size() > shown) {
-            message += "\n  … and " + std::to_string(failures.size() - shown) + " more";
-        }
-        throw Error(message).with_hint(
-            "the other files are in the cache; run the same command again to retry the failed "
-            "ones");
     }
     return results;
 }
 
 }  // namespace
 
+Error FetchReport::error(const std::string& hint) const {
+    std::string message = std::to_string(failures.size()) + " of " +
+                          std::to_string(fetched.size()) +
+                          (fetched.size() == 1 ? " file" : " files") + " could not be downloaded:";
+    constexpr std::size_t shown = 20;
+    for (std::size_t i = 0; i < failures.size() && i < shown; ++i)
+        message += "\n  " + failures[i];
+    if (failures.size() > shown)
+        message += "\n  … and " + std::to_string(failures.size() - shown) + " more";
+    return Error(message).with_hint(hint);
+}
+
 std::vector<Fetched> fetch_all(const std::vector<FetchItem>& items, const FetchOptions& options) {
+    auto report = fetch_each(items, options);
+    if (!report.ok()) {
+        throw report.error(
+            "the other files are in the cache; run the same command again to retry the failed "
+            "ones");
+    }
+    return std::move(report.fetched);
+}
+
+FetchReport fetch_each(const std::vector<FetchItem>& items, const FetchOptions& options) {
     for (const auto& item : items) {
         if (item.filename.empty() || item.filename.find('/') != std::string::npos ||
             item.filename == "." || item.filename == "..") {
@@ -915,7 +925,10 @@ std::vector<Fetched> fetch_all(const std::vector<FetchItem>& items, const FetchO
         }
     }
     Scheduler scheduler(items, options);
-    return scheduler.run();
+    FetchReport report;
+    report.fetched = scheduler.run();
+    report.failures = scheduler.take_failures();
+    return report;
 }
 
 }  // namespace airlock::fetch

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include "core/base/error.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -59,5 +61,20 @@ struct Fetched {
 /// file of a failed item is left in the cache. An interrupted run keeps its partial files so the
 /// next run resumes them.
 std::vector<Fetched> fetch_all(const std::vector<FetchItem>& items, const FetchOptions& options);
+
+/// What fetch_each got: per item its file (empty `blob` when it failed), and one line per failed
+/// file (`name`: reason, URL).
+struct FetchReport {
+    std::vector<Fetched> fetched;
+    std::vector<std::string> failures;
+    bool ok() const { return failures.empty(); }
+    /// "N of M files could not be downloaded:" and the failures; `hint` says what to do.
+    Error error(const std::string& hint) const;
+};
+
+/// Like fetch_all, but a file that fails does not cost the others: every file that verified is
+/// returned (and cached), the failed ones are listed. Still throws for an interrupt or for an
+/// invalid list.
+FetchReport fetch_each(const std::vector<FetchItem>& items, const FetchOptions& options);
 
 }  // namespace airlock::fetch

@@ -5,6 +5,7 @@
 #include "builder/net/http_cache.hpp"
 #include "builder/net/url.hpp"
 #include "core/base/atomic_file.hpp"
+#include "core/base/edit_distance.hpp"
 #include "core/base/error.hpp"
 #include "core/base/read_file.hpp"
 #include "core/digest/sha256.hpp"
@@ -181,6 +182,8 @@ void IndexClient::prefetch(const std::vector<std::string>& names) {
                 auto error = http_error(response, url);
                 if (response.tls_failed) {
                     // The message already says what to do.
+                } else if (response.offline_miss) {
+                    error.with_hint(offline_hint());
                 } else if (response.status == 0) {
                     error.with_hint(
                         "check the network and the index URL; mirrors are tried in "
@@ -266,16 +269,126 @@ const ProjectPage& IndexClient::project(std::string_view name) {
                        " to one index's `packages`");
     }
     auto indexes = indexes_for(normalized);
+    auto why = why_missing(normalized);
     Error error("package " + quote(normalized) + " is not on " +
-                    (result.asked.size() == 1 ? "index " : "any of the indexes ") + asked,
+                    (result.asked.size() == 1 ? "index " : "any of the indexes ") + asked +
+                    (why.wrong_index.empty() ? "" : " (" + describe(why, asked) + ")"),
                 Exit::user);
-    if (indexes.size() == 1 && !indexes.front()->packages.empty()) {
+    if (!hint(why).empty()) {
+        error.with_hint(hint(why));
+    } else if (indexes.size() == 1 && !indexes.front()->packages.empty()) {
         error.with_hint("the manifest pins " + quote(normalized) + " to index " +
                         quote(indexes.front()->name) + " by its `packages` list");
     } else {
         error.with_hint("check the spelling, or add the index that has it as an [[index]]");
     }
     throw error;
+}
+
+std::string IndexClient::offline_hint() const {
+    const auto dir = options_.cache_dir.empty() ? net::default_cache_dir()
+                                                : std::filesystem::path(options_.cache_dir);
+    std::error_code ec;
+    const bool empty =
+        !std::filesystem::exists(dir / "http", ec) || std::filesystem::is_empty(dir / "http", ec);
+    return (empty ? "--offline reads only the cache, and the cache " + quote(dir.string()) +
+                        " holds no index pages yet"
+                  : "--offline reads only the cache " + quote(dir.string()) +
+                        ", which was filled for other requirements") +
+           ": run the same command once with network (without --offline) to fill it, or pass "
+           "--cache-dir with a cache filled on a connected machine";
+}
+
+struct IndexClient::RootListing {
+    long status = 0;  ///< 0: no answer (offline, network)
+    std::string url;
+    std::vector<std::string> names;  ///< normalised project names it lists
+};
+
+const IndexClient::RootListing& IndexClient::root_listing(const manifest::IndexSpec& index) {
+    {
+        std::lock_guard guard(mutex_);
+        if (auto it = roots_.find(index.name); it != roots_.end())
+            return *it->second;
+    }
+    auto listing = std::make_unique<RootListing>();
+    listing->url = index.url.starts_with("file:") ? index.url + "/index.html" : index.url + "/";
+    auto response = http_->get(listing->url, {"Accept: text/html"});
+    listing->url = net::redact(listing->url);
+    listing->status = response.status;
+    if (response.ok()) {
+        try {
+            auto page = parse_project_page(response.body, "text/html", response.effective_url);
+            listing->names.reserve(page.files.size());
+            for (const auto& f : page.files)
+                listing->names.push_back(pep503::normalize(f.filename));
+        } catch (const Error&) {
+            // A root that does not parse lists nothing.
+        }
+    }
+    std::lock_guard guard(mutex_);
+    return *roots_.try_emplace(index.name, std::move(listing)).first->second;
+}
+
+IndexClient::MissingProject IndexClient::why_missing(std::string_view name) {
+    const auto normalized = pep503::normalize(name);
+    MissingProject why;
+    for (const auto* index : indexes_for(normalized)) {
+        const auto& root = root_listing(*index);
+        if (root.status == 0)
+            continue;  // nothing to learn
+        if (root.status < 200 || root.status >= 300) {
+            bool served_pages = false;
+            {
+                std::lock_guard guard(mutex_);
+                for (const auto& [project, result] : pages_)
+                    served_pages =
+                        served_pages || (result->page && result->page->index_name == index->name);
+            }
+            // Other projects came from it: the URL is right and the root merely not served.
+            if (!served_pages && why.wrong_index.empty()) {
+                why.wrong_index = index->name;
+                why.wrong_root = root.url;
+                why.wrong_status = root.status;
+            }
+            continue;
+        }
+        for (auto& close : closest_words(normalized, root.names))
+            if (std::find(why.close_names.begin(), why.close_names.end(), close) ==
+                why.close_names.end())
+                why.close_names.push_back(std::move(close));
+    }
+    return why;
+}
+
+std::string IndexClient::describe(const MissingProject& why, const std::string& asked) {
+    std::string text = "asked " + asked;
+    if (!why.wrong_index.empty()) {
+        text += "; the root of " + quote(why.wrong_index) + ", " + why.wrong_root + ", answers " +
+                std::to_string(why.wrong_status) +
+                " as well: the index URL looks wrong, not the package name";
+    }
+    return text;
+}
+
+std::string IndexClient::hint(const MissingProject& why) {
+    if (!why.wrong_index.empty()) {
+        return "set the `url` of [[index]] " + quote(why.wrong_index) +
+               " to the root of a simple index, the page listing its projects (like "
+               "https://pypi.org/simple or https://download.pytorch.org/whl/cu124); open it in a "
+               "browser to check";
+    }
+    if (!why.close_names.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < why.close_names.size(); ++i)
+            list += (i == 0                            ? ""
+                     : i + 1 == why.close_names.size() ? " or "
+                                                       : ", ") +
+                    quote(why.close_names[i]);
+        return "did you mean " + list + "? The index lists " +
+               (why.close_names.size() == 1 ? "it" : "them") + "; fix the name in the manifest";
+    }
+    return "";
 }
 
 std::string IndexClient::metadata_cache_key(const DistFile& file) const {

@@ -69,10 +69,29 @@ class IndexClient {
 
     net::HttpClient& http() { return *http_; }
 
+    /// Why no eligible index has `name`, learnt from the roots of those indexes (fetched once
+    /// each, only on this error path): an index whose root is missing too and that served no
+    /// other project has a wrong URL; names on the roots close to `name` are likely what was
+    /// meant.
+    struct MissingProject {
+        std::string wrong_index;  ///< the [[index]] whose URL looks wrong ("" when none)
+        std::string wrong_root;   ///< its root URL (credential-free)
+        long wrong_status = 0;    ///< what the root answered
+        std::vector<std::string> close_names;  ///< normalised, nearest first
+    };
+    MissingProject why_missing(std::string_view name);
+    /// The error text and hint for a missing project, from why_missing.
+    static std::string describe(const MissingProject& why, const std::string& asked);
+    static std::string hint(const MissingProject& why);
+
   private:
     struct PageResult;
     const PageResult& page_result(const std::string& normalized);
     std::string metadata_cache_key(const DistFile& file) const;
+    std::string offline_hint() const;
+    struct RootListing;
+    const RootListing& root_listing(const manifest::IndexSpec& index);
+    std::map<std::string, std::unique_ptr<RootListing>> roots_;  ///< index name → its root
     std::pair<std::string, MetadataSource> metadata_from_wheel(const DistFile& file);
 
     std::vector<manifest::IndexSpec> indexes_;

@@ -2,6 +2,7 @@
 
 #include "builder/manifest/target_fields.hpp"
 
+#include "core/base/edit_distance.hpp"
 #include "core/base/error.hpp"
 #include "core/base/read_file.hpp"
 #include "core/pep503/name.hpp"
@@ -18,22 +19,6 @@
 
 namespace airlock::manifest {
 namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
 
 const char* type_name(toml::node_type type) {
     switch (type) {

@@ -422,6 +422,7 @@ std::vector<HttpResponse> HttpClient::get_many(const std::vector<HttpRequest>& r
         }
         if (mode == CacheMode::offline) {
             results[i].error = "offline mode and " + redact(request.url) + " is not in the cache";
+            results[i].offline_miss = true;
             continue;
         }
         pending.push_back(std::move(transfer));

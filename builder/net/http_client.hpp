@@ -26,7 +26,8 @@ struct HttpResponse {
     /// The transport failure (connect, stall...) when status is 0; with an error status, why it
     /// was not asked again when that was the server's doing (an absurd Retry-After); else "".
     std::string error;
-    bool tls_failed = false;  ///< `error` is a certificate the CA bundle does not accept
+    bool tls_failed = false;    ///< `error` is a certificate the CA bundle does not accept
+    bool offline_miss = false;  ///< CacheMode::offline and nothing stored for the URL
 
     bool ok() const { return status >= 200 && status < 300; }
 };

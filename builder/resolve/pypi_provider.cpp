@@ -373,7 +373,14 @@ std::string PypiProvider::describe_missing(const PackageId& package) {
     if (asked.empty())
         return "no [[index]] may serve " + quote(name) +
                " (every index lists `packages = [...]` without it)";
-    return "no index has a project named " + quote(name) + "; asked " + asked;
+    return "no index has a project named " + quote(name) + "; " +
+           index::IndexClient::describe(index_.why_missing(name), asked);
+}
+
+std::string PypiProvider::hint_missing(const PackageId& package) {
+    auto name = split_id(package).name;
+    auto hint = index::IndexClient::hint(index_.why_missing(name));
+    return hint.empty() ? Provider::hint_missing(package) : hint;
 }
 
 const index::DistFile* PypiProvider::wheel(const PackageId& package, std::size_t i) {

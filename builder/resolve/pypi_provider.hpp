@@ -48,6 +48,7 @@ class PypiProvider : public Provider {
     void prefetch(const std::vector<PackageId>& packages) override;
     std::string display(const PackageId& package) override;
     std::string describe_missing(const PackageId& package) override;
+    std::string hint_missing(const PackageId& package) override;
 
     /// The wheel chosen for candidate `index` of `package` (nullptr for `python`), and the page
     /// it is listed on.

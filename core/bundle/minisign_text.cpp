@@ -47,6 +47,20 @@ std::string decode_line(std::string_view line, std::size_t size, std::string_vie
     return *bytes;
 }
 
+std::size_t decoded_size(std::string_view line) {
+    auto bytes = base64_try_decode(line);
+    return bytes ? bytes->size() : 0;
+}
+
+std::string sibling_path(std::string_view source, std::string_view extension) {
+    auto slash = source.rfind('/');
+    auto dot = source.rfind('.');
+    if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash) ||
+        dot == 0 || source.substr(dot) == extension)
+        return "";
+    return std::string(source.substr(0, dot)) + std::string(extension);
+}
+
 std::uint64_t load_le64(const std::uint8_t* p) {
     std::uint64_t v = 0;
     for (int i = 7; i >= 0; --i)

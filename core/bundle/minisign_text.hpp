@@ -24,6 +24,16 @@ std::string comment_after(std::string_view line, std::string_view prefix, std::s
 std::string decode_line(std::string_view line, std::size_t size, std::string_view what,
                         std::string_view source, std::size_t line_number);
 
+/// The size `line` decodes to from base64, 0 when it is not base64 (to tell the kinds of minisign
+/// files apart: a public key is 42 bytes, a secret key 158).
+std::size_t decoded_size(std::string_view line);
+inline constexpr std::size_t public_key_size = 42;
+inline constexpr std::size_t secret_key_size = 158;
+
+/// `source` with its extension replaced by `extension` (".pub"), for hints naming the other half
+/// of a key pair; "" when `source` has no extension to replace.
+std::string sibling_path(std::string_view source, std::string_view extension);
+
 std::uint64_t load_le64(const std::uint8_t* p);
 void store_le64(std::uint8_t* p, std::uint64_t v);
 

@@ -33,8 +33,15 @@ PublicKey PublicKey::parse(std::string_view text, std::string_view source) {
                                    "a minisign public key file has two lines: "
                                    "`untrusted comment: …` and the base64 key");
     }
-    std::string bytes =
-        detail::decode_line(lines[key_line - 1], 42, "public key", source, key_line);
+    if (detail::decoded_size(lines[key_line - 1]) == detail::secret_key_size) {
+        auto pub = detail::sibling_path(source, ".pub");
+        throw Error(quote(source) + " is a minisign secret key, not a public key")
+            .with_hint("pass the public key " + (pub.empty() ? "(PREFIX.pub)" : quote(pub)) +
+                       " that `airlock-build keygen` wrote beside it; the secret key signs "
+                       "bundles and stays on the build machine");
+    }
+    std::string bytes = detail::decode_line(lines[key_line - 1], detail::public_key_size,
+                                            "public key", source, key_line);
     if (bytes.compare(0, 2, "Ed") != 0) {
         throw detail::format_error(source, key_line,
                                    "unsupported key algorithm (expected minisign's `Ed`)");

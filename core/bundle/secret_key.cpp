@@ -85,6 +85,13 @@ bool seed_matches_public_half(const std::array<std::uint8_t, 64>& key) {
 
 std::string decode(std::string_view text, std::string_view source) {
     auto lines = detail::lines_of(text);
+    if (!lines.empty() && detail::decoded_size(lines.back()) == detail::public_key_size) {
+        auto key = detail::sibling_path(source, ".key");
+        throw Error(quote(source) + " is a minisign public key, not a secret key")
+            .with_hint("sign with the secret key " + (key.empty() ? "(PREFIX.key)" : quote(key)) +
+                       " from `airlock-build keygen --out PREFIX`; the .pub file goes to the "
+                       "machines that install");
+    }
     if (lines.size() != 2) {
         throw detail::format_error(source, 1,
                                    "a minisign secret key file has two lines: "

@@ -190,6 +190,31 @@ class FetchTest(unittest.TestCase):
         self.assert_no_partials()
         self.assertEqual(list((self.cache / "blobs").rglob("*")) if (self.cache / "blobs").exists() else [], [])
 
+    def test_files_that_verified_are_kept_when_others_fail(self):
+        self.add("good-1.0-py3-none-any.whl", 300_000, seed=21)
+        self.add("also_good-1.0-py3-none-any.whl", 200_000, seed=22)
+        self.add("bad-1.0-py3-none-any.whl", 100_000, seed=23)
+        with Nginx(self.srv) as ng:
+            listing = self.write_list(ng.url)
+            text = listing.read_text().replace(self.files["bad-1.0-py3-none-any.whl"][0], "0" * 64)
+            listing.write_text(text)
+            r = self.download(listing, check=False)
+            gone = self.tmp / "list2.txt"
+            gone.write_text(ng.url("missing-1.0-py3-none-any.whl") + "\n")
+            r2 = self.download(gone, check=False)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("1 of 3 files could not be downloaded:\n      `bad-1.0-py3-none-any.whl`: sha256 mismatch", r.stderr)
+        self.assertIn("hint: 2 verified files are in `%s`; run the same command again to retry the others" % self.out,
+                      r.stderr)
+        self.assertEqual(sorted(p.name for p in self.out.iterdir()),
+                         ["also_good-1.0-py3-none-any.whl", "good-1.0-py3-none-any.whl"])
+        for name in ("good-1.0-py3-none-any.whl", "also_good-1.0-py3-none-any.whl"):
+            self.assertEqual(sha256_file(self.out / name), self.files[name][0])
+        self.assert_no_partials()
+        # Nothing verified: nothing is written, and the hint says so.
+        self.assertEqual(r2.returncode, 1, r2.stderr)
+        self.assertIn("0 verified files are in", r2.stderr)
+
     def test_corrupted_byte_in_transit_is_caught(self):
         self.add("c.whl", 3 * MiB, seed=9)
         with Nginx(self.srv) as ng, FaultProxy(ng.port, corrupt_first=1, corrupt_at=5000) as proxy:
