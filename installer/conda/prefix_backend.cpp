@@ -284,6 +284,9 @@ void PrefixBackend::install(const UnpackedBundle& b, std::ostream& out, std::ost
         for (const auto& d : p.record.depends) {
             if (auto why = host::glibc_problem(d, host_, p.line.filename); !why.empty())
                 problems += "\n  " + terminal_text(why);
+            // A CUDA target was already checked against the driver as a whole.
+            if (b.target.cuda)
+                continue;
             if (auto why = host::cuda_problem(d, driver_, p.line.filename); !why.empty())
                 err << "warning: " << terminal_text(why) << "\n";
         }
