@@ -13,6 +13,7 @@
 #include "installer/install/temp_tree.hpp"
 #include "installer/install/venv_backend.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <ostream>
