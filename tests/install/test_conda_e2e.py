@@ -6,7 +6,12 @@ with the channel URL it came from; the fixture's python (a script carrying the p
 from the prefix and prints the real prefix, libtorch's binary placeholder is rewritten to it, the
 noarch: python packages land in lib/python3.12/site-packages; the CUDA target installs with a
 warning; the win-64 target is refused on this host, with nothing left. `export` of the same bundle
-gives a channel whose repodata.json (and .zst) agree with the package files."""
+gives a channel whose repodata.json (and .zst) agree with the package files.
+
+A mixed manifest ([conda] + [python]) over a channel holding a real CPython 3.12 made into a conda
+`python` package (with pip as a noarch package) and an index with two wheels: the builder bundles
+both parts, and the install creates the environment, then pip installs the wheels with the
+environment's own Python."""
 
 import hashlib
 import json
@@ -20,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from airlock_testing import conda, programs, venv  # noqa: E402
+from airlock_testing import conda, index, programs, pythons, venv  # noqa: E402
 from airlock_testing.nginx import Nginx  # noqa: E402
-from install_support import installer_env, leftovers, unshare_available  # noqa: E402
+from install_support import installer_env, leftovers, small_wheels, unshare_available  # noqa: E402
 
 
 class CondaEndToEndTest(unittest.TestCase):
@@ -149,6 +154,69 @@ class CondaEndToEndTest(unittest.TestCase):
                 data = (to / "conda" / subdir / fn).read_bytes()
                 self.assertEqual((rec["sha256"], rec["md5"], rec["size"]),
                                  (hashlib.sha256(data).hexdigest(), hashlib.md5(data).hexdigest(), len(data)), fn)
+
+
+class MixedEndToEndTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        from test_conda_bundle import full_python_package, pip_package
+        from test_conda_prefix import greet_package
+
+        exe = pythons.find_python("3.12")
+        if exe is None:
+            raise unittest.SkipTest("no CPython 3.12 on PATH or in pyenv to make the python package from")
+        cls.tmp = programs.TempDir(prefix="airlock-conda-mixed-")
+        cls.root = Path(tempfile.mkdtemp(prefix="acm", dir="/tmp"))
+        srv = cls.tmp.path / "srv"
+        conda.build_channels(srv, {"real": [full_python_package(exe, cls.tmp.path), pip_package(exe), greet_package()]},
+                             subdirs=("linux-64",))
+        w = small_wheels(cls.tmp.path / "dist")
+        index.build_index(srv, {"alpha": [w["alpha"]], "beta": [w["beta"]]})
+        with Nginx(srv) as server:
+            keys = cls.tmp.path / "keys"
+            keys.mkdir()
+            CondaEndToEndTest.build(["keygen", "--out", keys / "site", "--no-password"])
+            cls.pub = keys / "site.pub"
+            d = cls.tmp.path / "mixed"
+            d.mkdir()
+            manifest = d / "manifest.toml"
+            manifest.write_text("\n".join([
+                '[bundle]', 'name = "mixed-lab"', 'version = "1"', '',
+                '[[target]]', 'name = "linux-py312"', 'python = "3.12"', 'platform = "manylinux_2_17_x86_64"', '',
+                '[conda]', 'channels = ["real"]', 'channel_alias = "%s"' % server.url,
+                'specs = ["python 3.12.*", "pip", "greet"]', '',
+                '[[index]]', 'name = "local"', 'url = "%s/simple"' % server.url, '',
+                '[python]', 'requirements = ["alpha"]', '']))
+            cls.bundle = d / "mixed.airlock"
+            CondaEndToEndTest.build(["build", manifest, "-o", cls.bundle, "--key", keys / "site.key",
+                                     "--cache-dir", cls.tmp.path / "cache"])
+        cls.offline = unshare_available()[0]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+        shutil.rmtree(cls.root, ignore_errors=True)
+
+    def test_conda_python_then_pip_part(self):
+        prefix = self.root / "env"
+        cmd = [programs.airlock_install(), "install", self.bundle, "--key", self.pub, "--prefix", prefix]
+        if self.offline:
+            cmd = [shutil.which("unshare"), "-n"] + cmd
+        code, o, e = programs.run(cmd, env=installer_env(self.tmp.path / "state"), timeout=600)
+        self.assertEqual(code, 0, o + e)
+        self.assertIn("installed 3 conda packages", o)
+        self.assertIn("Successfully installed alpha-1.0 beta-2.0", o)
+        p = str(prefix)
+        r = subprocess.run([str(prefix / "bin/python"), "-c", "import sys, alpha, greet; print(sys.prefix); "
+                            "print(alpha.__file__)"], capture_output=True, text=True,
+                           env={"PATH": "/usr/bin:/bin", "HOME": str(self.tmp.path)})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines(), [p, p + "/lib/python3.12/site-packages/alpha/__init__.py"])
+        r = subprocess.run([str(prefix / "bin/greet")], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+        self.assertEqual(r.stdout, "greet from %s\n" % p)
+        names = sorted(json.loads(f.read_text())["name"] for f in (prefix / "conda-meta").glob("*.json"))
+        self.assertEqual(names, ["greet", "pip", "python"])
+        self.assertEqual(leftovers(self.root), [])
 
 
 if __name__ == "__main__":
