@@ -13,7 +13,8 @@ Checked: the programs print the real prefix, the noarch package imports and its 
 the conda Python runs and pip installed the bundle's wheels with it, conda-meta/*.json has every
 key conda documents and agrees with the disk; the win-64 target is refused on this host; tampered
 conda payloads inside a validly signed bundle (a flipped byte inside a .conda's inner tar, a path
-escaping the prefix, a paths.json hash mismatch) and a package needing a newer glibc are refused
+escaping the prefix, a paths.json hash mismatch), a package needing a newer glibc and a pip part that
+fails (no pip in the environment) are refused
 with nothing left; `--use` with a tool that is not on PATH is a clear error. This machine has none
 of conda, mamba or micromamba, so `--use` is tested only for its error (say so when one appears).
 `export` writes the conda part as a channel (`conda/<subdir>/repodata.json` and `.json.zst`) that
@@ -313,6 +314,18 @@ class CondaBundleTest(unittest.TestCase):
         self.assertIn(expect, e)
         self.assert_nothing_left(prefix)
         return e
+
+    def test_failing_pip_part_removes_the_environment(self):
+        # The environment has no pip: the pip part fails after the conda part succeeded.
+        bundle = bm.make_conda_bundle(self.tmp.path / "nopip.airlock",
+                                      {LINUX: ([self.files["python"], self.files["greet"]], [self.wheels["gamma"]])},
+                                      secret_key=self.sec)
+        prefix = self.root / "nopip"
+        code, o, e = self.run_install(bundle, prefix)
+        self.assertEqual(code, 1, o + e)
+        self.assertIn("pip failed", e)
+        self.assertIn("the conda environment created for this install was removed", e)
+        self.assert_nothing_left(prefix)
 
     def test_flipped_byte_in_conda_inner_tar(self):
         src = self.files["hello"].path
