@@ -84,6 +84,9 @@ struct Job {
     /// The server contradicted itself once (ranges, lengths, validators): the file now comes in
     /// one plain stream; a second contradiction fails it.
     bool fell_back = false;
+    /// Downloaded once more after a hash mismatch (a byte flipped in transit); a second
+    /// mismatch fails the file.
+    bool refetched = false;
     std::size_t mirror = 0;  ///< the URL new segments use
     std::uint64_t prefix_posted = 0;
     std::uint64_t resumed_bytes = 0;
@@ -386,17 +389,25 @@ bool Scheduler::on_head(SegmentTransfer& t, const net::ResponseHead& head) {
     const net::KnownFile known{job.size, job.validators[t.mirror]};
     const auto check = net::check_response(asked, head, known);
     const auto validator = net::validator_of(head);
+    const bool plain_whole = !t.ranged && head.status == 200;
+    if (check.verdict == net::RangeVerdict::contradiction && job.fell_back && plain_whole &&
+        job.item->size) {
+        // The plain stream after a fall-back, and the server's length still disagrees with the
+        // list's: take the list's size (the body is cut there, the hash decides).
+        job.plan.set_size(*job.item->size);
+        job.size = job.item->size;
+        t.request_start = 0;
+        t.request_end = *job.item->size;
+        t.accepted = true;
+        return true;
+    }
     if (check.verdict == net::RangeVerdict::contradiction ||
         check.verdict == net::RangeVerdict::changed) {
-        if (job.item->size && head.range_total && *head.range_total != *job.item->size)
-            return list_mismatch(*head.range_total);
         fall_back(job, check.problem + " (" + url + ")");
         return false;
     }
     if (check.verdict == net::RangeVerdict::accept) {
         auto total = *head.range_total;
-        if (job.item->size && total != *job.item->size)
-            return list_mismatch(total);
         if (!job.size) {
             job.size = total;
             job.plan.set_size(total);
@@ -506,8 +517,14 @@ void Scheduler::on_done(SegmentTransfer& t, const net::TransferResult& result) {
         fail_job(job, result.error + " (" + net::redact(url) + ")");
         return;
     }
+    if (result.outcome == Outcome::failed && !result.retryable) {
+        // A redirect loop, a refused redirect, oversized headers: this URL will not get better.
+        give_up_url(job, *seg, t.mirror, result.error + " (" + net::redact(url) + ")");
+        return;
+    }
     std::string reason = t.failure;
-    const auto status = t.accepted ? 0 : result.head.status;
+    // A status counts when its response arrived whole; a broken transfer is a transport failure.
+    const auto status = t.accepted || result.outcome == Outcome::failed ? 0 : result.head.status;
     const auto cls = net::classify_status(status);
     if (reason.empty() && status != 0)
         reason = "HTTP " + std::to_string(status);
@@ -524,10 +541,6 @@ void Scheduler::on_done(SegmentTransfer& t, const net::TransferResult& result) {
                                                          net::redact(result.head.location) + ")";
         }
         give_up_url(job, *seg, t.mirror, reason + " from " + net::redact(url));
-        return;
-    }
-    if (status == 0 && !result.retryable) {
-        give_up_url(job, *seg, t.mirror, result.error + " (" + net::redact(url) + ")");
         return;
     }
     if (reason.empty())
@@ -679,6 +692,16 @@ void Scheduler::collect_hashes() {
         const auto url = net::redact(item.urls[job.mirror]);
         if (!r.error.empty()) {
             fail_job(job, r.error);
+        } else if (!item.sha256.empty() && r.sha256 != ascii_lower(item.sha256) && !job.refetched) {
+            // Damaged in transit, or a bad mirror: once more from scratch (the next mirror).
+            job.refetched = true;
+            job.error = "sha256 mismatch: expected " + ascii_lower(item.sha256) + ", computed " +
+                        r.sha256 + " (" + url + ")";
+            job.phase = Job::Phase::downloading;
+            downloading_.push_back(&job);
+            hasher_.open(job.index, job.fd);
+            job.mirror = next_mirror(job, job.mirror);
+            restart_job(job, nullptr, item.size);
         } else if (!item.sha256.empty() && r.sha256 != ascii_lower(item.sha256)) {
             fail_job(job, "sha256 mismatch: expected " + ascii_lower(item.sha256) + ", computed " +
                               r.sha256 + " (" + url + ")");

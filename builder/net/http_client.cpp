@@ -293,7 +293,9 @@ struct HttpClient::Impl {
                                                  t.header_overflow);
             failure = error.message;
             tls_failed = error.tls_failed;
-            retryable = error.retryable;
+            // A server that refuses connections is down: its mirror now, not after backoffs.
+            retryable =
+                error.retryable && !(error.connect_failed && t.url_index + 1 < t.urls.size());
         } else if (auto it = t.response.headers.find("retry-after");
                    it != t.response.headers.end()) {
             retry_after = parse_retry_after(it->second, unix_now());

@@ -38,8 +38,8 @@ RangeCheck check_response(const AskedRange& asked, const ResponseHead& head,
                                  range);
         }
         if (known.size && total != *known.size) {
-            return contradiction(range + " says the file has " + n(total) + " bytes; it had " +
-                                 n(*known.size));
+            return contradiction(range + " disagrees with the file's size, " + n(*known.size) +
+                                 " bytes");
         }
         if (!known.validator.empty() && !validator.empty() && validator != known.validator) {
             return contradiction("the validator changed from " + known.validator + " to " +
@@ -56,8 +56,8 @@ RangeCheck check_response(const AskedRange& asked, const ResponseHead& head,
                              "- and sent the whole file (HTTP " + n(head.status) + ")");
     }
     if (known.size && head.content_length && *head.content_length != *known.size) {
-        return contradiction("Content-Length " + n(*head.content_length) + " says the file has " +
-                             n(*head.content_length) + " bytes; it had " + n(*known.size));
+        return contradiction("Content-Length " + n(*head.content_length) +
+                             " disagrees with the file's size, " + n(*known.size) + " bytes");
     }
     return {RangeVerdict::whole, {}};
 }

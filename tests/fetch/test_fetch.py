@@ -215,9 +215,17 @@ class FetchTest(unittest.TestCase):
         self.assertEqual(r2.returncode, 1, r2.stderr)
         self.assertIn("0 verified files are in", r2.stderr)
 
-    def test_corrupted_byte_in_transit_is_caught(self):
+    def test_corrupted_byte_in_transit_once_is_downloaded_again(self):
         self.add("c.whl", 3 * MiB, seed=9)
         with Nginx(self.srv) as ng, FaultProxy(ng.port, corrupt_first=1, corrupt_at=5000) as proxy:
+            self.download(self.write_list(lambda n: f"http://127.0.0.1:{proxy.port}/{n}"))
+            self.assertEqual(proxy.counts["corrupt"], 1)
+        self.assert_all_correct()
+        self.assert_no_partials()
+
+    def test_corrupted_byte_in_transit_every_time_is_caught(self):
+        self.add("c.whl", 3 * MiB, seed=9)
+        with Nginx(self.srv) as ng, FaultProxy(ng.port, corrupt_first=1000, corrupt_at=5000) as proxy:
             r = self.download(self.write_list(lambda n: f"http://127.0.0.1:{proxy.port}/{n}"), check=False)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("sha256 mismatch", r.stderr)
