@@ -4,6 +4,7 @@
 
 #include "builder/cli/app.hpp"
 #include "builder/cli/input_flags.hpp"
+#include "builder/cli/lock_json.hpp"
 #include "builder/cli/locked_closure.hpp"
 
 #include "builder/lock/conda_lock.hpp"
@@ -19,7 +20,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -36,6 +39,7 @@ struct LockArgs {
     std::string explain;
     bool offline = false;
     bool prefer_cache = false;
+    bool json = false;
 };
 
 /// `--explain PACKAGE`: one block per resolved target, in manifest order.
@@ -87,6 +91,10 @@ void run_lock(const LockArgs& args) {
         throw Error("cannot create the output directory " + quote(dir.string()) + ": " +
                     ec.message());
     // Every target resolved before anything is written: a failing target leaves DIR untouched.
+    // With --json the summary lines become one JSON object at the end.
+    std::ostringstream text;
+    std::ostream& summary = args.json ? static_cast<std::ostream&>(text) : std::cout;
+    std::map<std::string, std::vector<std::string>> written;
     for (std::size_t i = 0; i < locks.size(); ++i) {
         const auto& lock = locks[i];
         if (lock.conda) {
@@ -95,15 +103,17 @@ void run_lock(const LockArgs& args) {
             for (const auto& p : conda.packages)
                 bytes += p.size;
             auto path = lock::write_conda_lock(dir, lock.target, conda);
-            std::cout << lock.target << ": " << conda.packages.size()
-                      << (conda.packages.size() == 1 ? " conda package, " : " conda packages, ")
-                      << human_size(bytes) << " (" << conda.subdir << ") -> " << path.string()
-                      << "\n";
+            written[lock.target].push_back(path.string());
+            summary << lock.target << ": " << conda.packages.size()
+                    << (conda.packages.size() == 1 ? " conda package, " : " conda packages, ")
+                    << human_size(bytes) << " (" << conda.subdir << ") -> " << path.string()
+                    << "\n";
         }
         if (lock.conda && manifest.python.requirements.empty())
             continue;  // [conda] only: no pip part
         lock::write_pylock(dir, lock);
         lock::write_requirements(dir, lock);
+        written[lock.target].push_back(lock::pylock_path(dir, lock.target).string());
         std::uint64_t total = 0;
         bool all_sizes = true;
         for (const auto& p : lock.packages)
@@ -113,11 +123,15 @@ void run_lock(const LockArgs& args) {
                 else
                     all_sizes = false;
             }
-        std::cout << lock.target << ": " << lock.packages.size()
-                  << (lock.packages.size() == 1 ? " package, " : " packages, ")
-                  << (all_sizes ? "" : "at least ") << human_size(total) << " -> "
-                  << lock::pylock_path(dir, lock.target).string() << "\n";
+        summary << lock.target << ": " << lock.packages.size()
+                << (lock.packages.size() == 1 ? " package, " : " packages, ")
+                << (all_sizes ? "" : "at least ") << human_size(total) << " -> "
+                << lock::pylock_path(dir, lock.target).string() << "\n";
     }
+    if (args.json)
+        std::cout << lock_json(locks, dir, written)
+                         .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                  << "\n";
     print_explanations(manifest, args, reports);
 }
 
@@ -148,6 +162,9 @@ void add_lock_command(CLI::App& app) {
     cmd->add_flag("--prefer-cache", args->prefer_cache,
                   "use cached pages without revalidating them (fast repeated runs)")
         ->excludes(offline);
+    cmd->add_flag("--json", args->json,
+                  "print the plan as JSON on stdout: per target its packages, the file chosen "
+                  "for each (URL, size, sha256) and the lock files written");
     cmd->callback([args] { run_lock(*args); });
 }
 

@@ -21,6 +21,7 @@ struct InstallArgs {
     std::string target;
     std::string tmp_dir;
     bool dry_run = false;
+    bool json = false;
     bool allow_unsigned = false;
     bool allow_downgrade = false;
 };
@@ -36,6 +37,10 @@ void run_install(const InstallArgs& a) {
     if (!a.tmp_dir.empty())
         o.tmp_dir = a.tmp_dir;
     o.dry_run = a.dry_run ? install::DryRun::yes : install::DryRun::no;
+    if (a.json && !a.dry_run)
+        throw Error("--json goes with --dry-run (it prints the plan as JSON)", Exit::usage)
+            .with_hint("add --dry-run to see the plan as JSON; a real install prints text");
+    o.plan_format = a.json ? install::PlanFormat::json : install::PlanFormat::text;
     o.allow_unsigned = a.allow_unsigned ? bundle::AllowUnsigned::yes : bundle::AllowUnsigned::no;
     o.downgrade = a.allow_downgrade ? install::Downgrade::allow : install::Downgrade::refuse;
     if (!a.prefix.empty()) {
@@ -97,6 +102,8 @@ void add_install_command(CLI::App& app) {
                     "unpack here instead of next to the venv (must have room for the bundle)");
     cmd->add_flag("--dry-run", args->dry_run,
                   "print the plan (target, packages, commands); install nothing");
+    cmd->add_flag("--json", args->json,
+                  "with --dry-run: print the plan as JSON (target, destination, packages, steps)");
     cmd->add_flag("--allow-unsigned", args->allow_unsigned, "accept a bundle without signature");
     cmd->add_flag("--allow-downgrade", args->allow_downgrade,
                   "accept a bundle older (lower sequence) than one installed before");

@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "core/bundle/reader.hpp"
+#include "installer/verify/json_report.hpp"
 #include "installer/verify/listing.hpp"
 #include "installer/verify/manifest_peek.hpp"
 #include "installer/verify/trusted_keys.hpp"
@@ -15,6 +16,7 @@ struct ListArgs {
     std::string bundle;
     std::vector<std::string> keys;
     std::string trust_dir;
+    bool json = false;
 };
 
 void run_list(const ListArgs& a) {
@@ -27,6 +29,12 @@ void run_list(const ListArgs& a) {
                     ? "key " + bundle::to_string(*peek.claimed_key) +
                           " (NOT verified: pass --key PUB or --trust-dir DIR to check it)"
                     : std::string("nobody: the bundle is unsigned");
+            if (a.json) {
+                std::cout << verify::dump_json(verify::listing_json(
+                    peek.manifest, peek.claimed_key ? bundle::to_string(*peek.claimed_key) : "",
+                    false));
+                return;
+            }
             std::cout << verify::render_listing(peek.manifest, signer);
             return;
         }
@@ -41,6 +49,12 @@ void run_list(const ListArgs& a) {
                                        " (signature verified; file hashes are checked "
                                        "by `verify`)"
                                  : std::string("nobody: the bundle is unsigned");
+        if (a.json) {
+            std::cout << verify::dump_json(verify::listing_json(
+                report.manifest, report.key_id ? verify::describe_key(*report.key_id, trusted) : "",
+                report.key_id.has_value()));
+            return;
+        }
         std::cout << verify::render_listing(report.manifest, signer);
     });
 }
@@ -58,6 +72,9 @@ void add_list_command(CLI::App& app) {
                     "check the manifest signature against this key (repeatable)");
     cmd->add_option("--trust-dir", args->trust_dir,
                     "check it against every *.pub in this directory");
+    cmd->add_flag("--json", args->json,
+                  "print the listing as JSON on stdout (bundle, signature, targets with their "
+                  "packages)");
     cmd->callback([args] {
         args->bundle = bundle_or_self(args->bundle);
         run_list(*args);

@@ -5,6 +5,7 @@
 
 #include "core/base/error.hpp"
 #include "core/bundle/reader.hpp"
+#include "installer/verify/json_report.hpp"
 #include "installer/verify/listing.hpp"
 #include "installer/verify/trusted_keys.hpp"
 
@@ -18,6 +19,7 @@ struct VerifyArgs {
     std::vector<std::string> keys;
     std::string trust_dir;
     bool allow_unsigned = false;
+    bool json = false;
 };
 
 void run_verify(const VerifyArgs& a) {
@@ -33,9 +35,21 @@ void run_verify(const VerifyArgs& a) {
         auto r = bundle::read_bundle(
             parts, trusted, std::nullopt,
             a.allow_unsigned ? bundle::AllowUnsigned::yes : bundle::AllowUnsigned::no);
-        r.throw_if_problems();
+        if (!a.json)
+            r.throw_if_problems();
         return r;
     });
+    if (a.json) {
+        // Every problem as an object; exit 1 when there is any (the JSON says which).
+        std::cout << verify::dump_json(verify::verify_json(
+            report, report.key_id ? verify::describe_key(*report.key_id, trusted) : ""));
+        if (!report.problems.empty())
+            throw Error("the bundle " + quote(report.manifest.name) + " failed verification (" +
+                        std::to_string(report.problems.size()) +
+                        (report.problems.size() == 1 ? " problem" : " problems") +
+                        ", listed on stdout)");
+        return;
+    }
     const auto& m = report.manifest;
     std::cout << "OK: bundle `" << m.name << "` " << m.version << " (sequence " << m.sequence
               << "): "
@@ -62,6 +76,9 @@ void add_verify_command(CLI::App& app) {
                     "trust every *.pub in this directory (default /etc/airlock/trusted.d when no "
                     "--key is given)");
     cmd->add_flag("--allow-unsigned", args->allow_unsigned, "accept a bundle without signature");
+    cmd->add_flag("--json", args->json,
+                  "print the result as JSON on stdout, every problem an object (kind, path, "
+                  "detail); exit 1 when there are problems");
     cmd->callback([args] {
         args->bundle = bundle_or_self(args->bundle);
         run_verify(*args);

@@ -10,6 +10,8 @@
 #include "installer/verify/listing.hpp"
 #include "installer/verify/trusted_keys.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <ostream>
@@ -72,6 +74,50 @@ void print_plan(std::ostream& out, const bundle::BundleManifest& m, const std::s
     out << "nothing was installed (--dry-run)\n";
 }
 
+void print_plan_json(std::ostream& out, const bundle::BundleManifest& m, const std::string& key,
+                     const bundle::BundleTarget& target, const Backend& backend,
+                     const fs::path& tmp_parent, const fs::path& state_file) {
+    nlohmann::json plan;
+    plan["bundle"] = m.name.str();
+    plan["version"] = m.version.str();
+    plan["sequence"] = m.sequence;
+    plan["signature"] = {{"key", key.empty() ? nlohmann::json() : nlohmann::json(key)},
+                         {"verified", !key.empty()}};
+    plan["target"] = {{"name", target.name.str()},
+                      {"python", target.python},
+                      {"platform", target.platform},
+                      {"cuda", target.cuda ? nlohmann::json(*target.cuda) : nlohmann::json()}};
+    plan["destination"] = backend.destination();
+    nlohmann::json parents = nlohmann::json::array();
+    for (const auto& p : missing_directories(backend.temp_parent()))
+        parents.push_back(p.string());
+    plan["parents_to_create"] = std::move(parents);
+    std::uint64_t total = 0;
+    plan["packages"] = nlohmann::json::array();
+    for (const auto* f : m.files_for(target.name)) {
+        total += f->size;
+        if (f->package.empty())
+            continue;
+        plan["packages"].push_back({{"name", f->package.str()},
+                                    {"version", f->version.str()},
+                                    {"file", fs::path(f->path.str()).filename().string()},
+                                    {"size", f->size},
+                                    {"sha256", f->sha256}});
+    }
+    plan["bytes"] = total;
+    const fs::path tmp = tmp_parent / (".airlock-" + m.name.str() + "-XXXXXX");
+    nlohmann::json steps = nlohmann::json::array();
+    steps.push_back("verify every file's size and sha256 while unpacking into " + tmp.string());
+    for (const auto& step : backend.plan_steps(m, target, tmp))
+        steps.push_back(step);
+    steps.push_back("record sequence " + std::to_string(m.sequence) + " of `" + m.name.str() +
+                    "` in " + state_file.string());
+    steps.push_back("remove " + tmp.string());
+    plan["steps"] = std::move(steps);
+    plan["installed"] = false;
+    out << plan.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
 }  // namespace
 
 void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::ostream& err) {
@@ -99,6 +145,11 @@ void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::
         err << "warning: " << w << "\n";
 
     const fs::path tmp_parent = o.tmp_dir.value_or(backend.temp_parent());
+    if (o.dry_run == DryRun::yes && o.plan_format == PlanFormat::json) {
+        print_plan_json(out, m, head.key_id ? verify::describe_key(*head.key_id, trusted) : "",
+                        target, backend, tmp_parent, state_file);
+        return;
+    }
     if (o.dry_run == DryRun::yes) {
         print_plan(out, m, signer, target, backend, tmp_parent, state_file);
         return;

@@ -17,6 +17,8 @@
 namespace airlock::install {
 
 enum class DryRun { no, yes };
+/// How --dry-run prints the plan: text for people, JSON (`--json`) for scripts.
+enum class PlanFormat { text, json };
 
 struct InstallOptions {
     std::filesystem::path bundle;
@@ -24,6 +26,7 @@ struct InstallOptions {
     std::optional<std::filesystem::path> trust_dir;
     std::optional<std::string> target;  ///< default: the one that fits the host
     DryRun dry_run = DryRun::no;
+    PlanFormat plan_format = PlanFormat::text;
     bundle::AllowUnsigned allow_unsigned = bundle::AllowUnsigned::no;
     Downgrade downgrade = Downgrade::refuse;
     std::optional<std::filesystem::path> state_file;  ///< default: default_state_file()

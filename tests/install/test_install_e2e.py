@@ -157,6 +157,27 @@ class EndToEndTest(InstallerTestCase):
         self.assertFalse((self.state / "state.toml").exists())
         self.assertEqual(leftovers(self.tmp), [])
 
+    def test_dry_run_json_plan(self):
+        import json
+        python = pythons.require_python(self, "3.12")
+        venv = self.tmp / "new" / "dry"
+        code, out, err = run_install(["install", self.bundle, "--key", self.pub, "--venv", venv, "--python", python,
+                                      "--dry-run", "--json"], self.state)
+        self.assertEqual(code, 0, err)
+        plan = json.loads(out)
+        self.assertEqual(plan["target"]["name"], "linux-py312")
+        self.assertEqual(plan["destination"], str(venv))
+        self.assertEqual(plan["parents_to_create"], [str(self.tmp / "new")])
+        self.assertFalse(plan["installed"])
+        self.assertTrue(plan["signature"]["verified"])
+        names = {p["name"]: p["version"] for p in plan["packages"]}
+        self.assertEqual(names, dict(self.fx.expected["linux-py312"]))
+        self.assertTrue(any("--require-hashes" in step for step in plan["steps"]))
+        self.assertFalse((self.tmp / "new").exists())
+        code, out, err = run_install(["install", self.bundle, "--key", self.pub, "--venv", venv, "--json"], self.state)
+        self.assertEqual(code, 2, err)
+        self.assertInOutput("--json goes with --dry-run", err)
+
     def test_missing_parent_directories_of_the_venv(self):
         python = pythons.require_python(self, "3.12")
         venv = self.tmp / "opt" / "envs" / "torch"
