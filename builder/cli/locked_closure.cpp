@@ -1,5 +1,6 @@
 #include "builder/cli/locked_closure.hpp"
 
+#include "builder/cli/conda_closure.hpp"
 #include "builder/lock/conda_lock.hpp"
 #include "builder/lock/pylock.hpp"
 #include "builder/manifest/index_credentials.hpp"
@@ -7,6 +8,9 @@
 #include "builder/resolve/pylock_input.hpp"
 #include "core/base/error.hpp"
 #include "core/base/read_file.hpp"
+#include "core/conda/match_spec.hpp"
+
+#include <algorithm>
 
 #include <algorithm>
 #include <map>
@@ -17,6 +21,30 @@ std::shared_ptr<const net::CredentialStore> manifest_credentials(
     const manifest::Manifest& manifest) {
     return std::make_shared<net::CredentialStore>(manifest::credential_store(manifest));
 }
+
+namespace {
+
+/// A conda lock records no input digests: it is stale when a [conda] spec of the manifest
+/// matches none of its packages (a spec added or changed since `lock`).
+void check_conda_lock(const lock::CondaLock& lock, const std::filesystem::path& path,
+                      const manifest::Manifest& manifest, const std::filesystem::path& lock_dir) {
+    std::vector<conda::PackageRecord> records;
+    for (const auto& p : lock.packages)
+        records.push_back(conda_record(p));
+    for (const auto& text : manifest.conda->specs) {
+        auto spec = conda::MatchSpec::parse(text);
+        bool met = std::any_of(records.begin(), records.end(),
+                               [&](const conda::PackageRecord& r) { return spec.matches(r); });
+        if (!met) {
+            throw Error("the lock " + quote(lock_dir.string()) + " is stale: the [conda] spec " +
+                        quote(text) + " matches no package of " + quote(path.filename().string()))
+                .with_hint("run `airlock-build lock " + manifest.path.string() + " -o " +
+                           lock_dir.string() + "` again");
+        }
+    }
+}
+
+}  // namespace
 
 std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
                                            const std::filesystem::path& lock_dir,
@@ -49,6 +77,7 @@ std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
                 throw missing(path);
             lock.conda =
                 lock::parse_conda_lock(read_file(path, "the conda lock file"), path.string());
+            check_conda_lock(*lock.conda, path, manifest, lock_dir);
         }
         locks.push_back(std::move(lock));
     }

@@ -96,6 +96,7 @@ PackResult write_bundle(const PackInput& input) {
         std::set<std::string> target_names;
         std::vector<std::string> conda_targets;
         std::map<std::string, const conda::PackageRecord*> conda_at;  // path → record
+        std::map<std::string, conda::PackageRecord> conda_records;    // owns what conda_at shows
         for (const auto& t : input.targets) {
             if (!plain_name(t.name)) {
                 throw Error("the target name " + quote(t.name) +
@@ -186,8 +187,14 @@ PackResult write_bundle(const PackInput& input) {
                                   f.package.empty() ? pkg : f.package,
                                   f.version.empty() ? ver : f.version,
                                   f.conda ? f.conda->md5 : ""};
-            if (f.conda)
-                conda_at[path] = &*f.conda;
+            if (f.conda) {
+                // The repodata describes the bytes the bundle carries: sha256 and size from the
+                // payload (checked again while the bundle is written), md5 from the record.
+                auto& record = conda_records[path] = *f.conda;
+                record.sha256 = sha;
+                record.size = f.size;
+                conda_at[path] = &record;
+            }
             wheel_at[path] = m.files.size();
             m.files.push_back(std::move(bf));
             sources.push_back({path, f.blob, std::nullopt});

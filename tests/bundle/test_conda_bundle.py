@@ -183,6 +183,14 @@ class CondaBundleTest(unittest.TestCase):
         self.assertEqual(fetched, bundled)
         self.assertIn("%d files" % len(bundled), stdout)
 
+    def test_a_conda_lock_that_misses_a_spec_is_stale(self):
+        changed = self.write(self.tmp.path / "changed",
+                             conda.torch_manifest(self.server.url, specs=("pytorch=2.3.1", "numpy>=2")))
+        _, err = self.run_build(["build", changed, "--lock", self.lock_dir, "-o", changed.parent / "b.tar"],
+                                expect=1)
+        self.assertIn("is stale: the [conda] spec `numpy>=2` matches no package of `conda.", err)
+        self.assertFalse((changed.parent / "b.tar").exists())
+
     def test_tampered_package_is_refused_with_nothing_written(self):
         f = self.fx.preferred("numpy", "1.26.4", "py312h8753c53_0", "linux-64")
         original = f.path.read_bytes()
