@@ -230,6 +230,10 @@ void add_build_command(CLI::App& app) {
         "build",
         "Resolve (or reuse --lock DIR), download and verify every file, and write one signed, "
         "reproducible bundle (a pax tar) for airlock-install.");
+    cmd->footer(
+        "Examples:\n  airlock-build build manifests/torch-lab.toml --lock lock/ --key site.key -o "
+        "torch-lab.airlock\n  airlock-build build manifests/torch-lab.toml --key site.key "
+        "--split-size 4G -o /media/usb/torch-lab.airlock");
     args->inputs.add_to(cmd);
     cmd->add_option("-o,--output", args->output, "the bundle file to write")->required();
     cmd->add_option("--key", args->key,

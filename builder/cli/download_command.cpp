@@ -73,6 +73,9 @@ void add_download_command(CLI::App& app) {
         "download",
         "Download the files listed in LIST into DIR, verified (sha256, size) and through the "
         "cache: many files at once, large files in range segments, resumable.");
+    cmd->footer(
+        "Example:\n  airlock-build download files.txt -o downloads/   # lines: URL [MIRROR…] "
+        "[sha256=HEX] [size=N]");
     cmd->add_option("LIST", args->list,
                     "text file, one line per file: URL [MIRROR_URL...] [sha256=HEX] [size=N]")
         ->required();

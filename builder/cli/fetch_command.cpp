@@ -57,6 +57,8 @@ void add_fetch_command(CLI::App& app) {
         "fetch",
         "Resolve (or reuse --lock DIR) and download every locked file for every target into DIR "
         "as one flat, verified wheelhouse (conda packages under DIR/conda/<subdir>/).");
+    cmd->footer(
+        "Example:\n  airlock-build fetch manifests/torch-lab.toml --lock lock/ -o wheelhouse/");
     args->inputs.add_to(cmd);
     cmd->add_option("--lock", args->lock_dir,
                     "reuse the pylock.<target>.toml files `airlock-build lock` wrote here");

@@ -119,6 +119,9 @@ void add_init_command(CLI::App& app) {
         "init",
         "Write a commented manifest from requirements files, an environment.yml or a "
         "pylock.toml (or a starter one). Never overwrites.");
+    cmd->footer(
+        "Examples:\n  airlock-build init --from requirements.txt > torch-lab.toml\n  airlock-build "
+        "init --from environment.yml");
     cmd->add_option("--from", args->from,
                     "a pip requirements file, a conda environment.yml / .yaml, or a PEP 751 "
                     "pylock.toml (its packages become pinned, hashed requirements)")

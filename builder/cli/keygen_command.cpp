@@ -65,6 +65,8 @@ void add_keygen_command(CLI::App& app) {
         "PREFIX.pub (public). The password is asked twice on the terminal; for unattended use "
         "set AIRLOCK_KEY_PASSWORD. Without a terminal and without --no-password it fails rather "
         "than prompt.");
+    cmd->footer(
+        "Example:\n  airlock-build keygen --out site   # writes site.key (secret) and site.pub");
     cmd->add_option("--out", o->out, "Prefix of the key files (writes PREFIX.key, PREFIX.pub)")
         ->required();
     cmd->add_flag("--no-password", o->no_password,

@@ -144,6 +144,10 @@ void add_lock_command(CLI::App& app) {
         "Resolve [python] requirements for every target and write pylock.<target>.toml (PEP 751) "
         "and requirements.<target>.txt (with hashes) into DIR; with [conda], also "
         "conda.<target>.txt (@EXPLICIT) and conda.<target>.lock.toml.");
+    cmd->footer(
+        "Examples:\n  airlock-build lock manifests/torch-lab.toml -o lock/\n  airlock-build lock "
+        "manifests/torch-lab.toml -o lock/ --target linux-py312 --explain torch\n  airlock-build "
+        "lock manifests/torch-lab.toml -o lock/ --json | jq '.targets[].packages[].name'");
     args->inputs.add_to(cmd);
     cmd->add_option("-o,--output", args->output, "directory for the lock files")->required();
     cmd->add_option("--cache-dir", args->cache_dir,

@@ -26,6 +26,9 @@ void add_export_command(CLI::App& app) {
         "Verify a bundle and write its wheels as a static PEP 503 index (simple/, files/, "
         "README.txt) that nginx, Apache, Artifactory or Nexus serve as-is; machines then install "
         "with `pip install --index-url http://…/simple`.");
+    cmd->footer(
+        "Example:\n  airlock-install export torch-lab.airlock --key site.pub --to "
+        "/srv/www/airlock/torch-lab");
     add_bundle_argument(*cmd, args->bundle);
     cmd->add_option("--key", args->keys, "a trusted minisign public key (repeatable)");
     cmd->add_option("--trust-dir", args->trust_dir,

@@ -82,6 +82,11 @@ void add_install_command(CLI::App& app) {
         "Verify a bundle, pick the target that fits this host, unpack it next to the destination "
         "while hashing, and install it with pip (no index, hashes required, isolated from the "
         "host's pip configuration). All or nothing.");
+    cmd->footer(
+        "Examples:\n  airlock-install install torch-lab.airlock --key site.pub --venv "
+        "/opt/envs/torch\n  airlock-install install torch-lab.airlock --key site.pub --venv "
+        "/opt/envs/torch --dry-run\n  airlock-install install torch-lab.airlock --key site.pub "
+        "--prefix /opt/envs/torch-conda");
     add_bundle_argument(*cmd, args->bundle);
     cmd->add_option("--key", args->keys, "a trusted minisign public key (repeatable)");
     cmd->add_option("--trust-dir", args->trust_dir,

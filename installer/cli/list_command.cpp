@@ -67,6 +67,7 @@ void add_list_command(CLI::App& app) {
         "list",
         "Show a bundle's name, version, sequence, signer key id, targets and the packages of each "
         "target (reads only the manifest).");
+    cmd->footer("Example:\n  airlock-install list torch-lab.airlock --key site.pub");
     add_bundle_argument(*cmd, args->bundle);
     cmd->add_option("--key", args->keys,
                     "check the manifest signature against this key (repeatable)");

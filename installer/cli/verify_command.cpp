@@ -70,6 +70,9 @@ void add_verify_command(CLI::App& app) {
         "Check a bundle's signature against trusted keys, then every file's size and sha256; "
         "report every problem (missing, extra, wrong size, wrong hash, unsafe path). Writes "
         "nothing.");
+    cmd->footer(
+        "Examples:\n  airlock-install verify torch-lab.airlock --key site.pub\n  airlock-install "
+        "verify torch-lab.airlock --key site.pub --json");
     add_bundle_argument(*cmd, args->bundle);
     cmd->add_option("--key", args->keys, "a trusted minisign public key (repeatable)");
     cmd->add_option("--trust-dir", args->trust_dir,
