@@ -157,7 +157,7 @@ class ReliabilityTest(unittest.TestCase):
         checked, bad = blobs_bad(work / "cache")
         ReliabilityTest.blobs_checked += checked
         self.assertEqual(bad, [], "cache blobs that do not match their name")
-        self.assertEqual(partial_files(work / "out", work / "cache" / "tmp", work / "cache" / "blobs"), [])
+        self.assertEqual(partial_files(work / "out", work / "cache"), [])
 
     def scenario(self, name, expect, faults, *args, message=None, primary=False):
         clean = self.clean_bundle(primary)
