@@ -40,6 +40,7 @@ struct LockArgs {
     bool offline = false;
     bool prefer_cache = false;
     bool json = false;
+    bool quiet = false;
 };
 
 /// `--explain PACKAGE`: one block per resolved target, in manifest order.
@@ -93,7 +94,7 @@ void run_lock(const LockArgs& args) {
     // Every target resolved before anything is written: a failing target leaves DIR untouched.
     // With --json the summary lines become one JSON object at the end.
     std::ostringstream text;
-    std::ostream& summary = args.json ? static_cast<std::ostream&>(text) : std::cout;
+    std::ostream& summary = args.json || args.quiet ? static_cast<std::ostream&>(text) : std::cout;
     std::map<std::string, std::vector<std::string>> written;
     for (std::size_t i = 0; i < locks.size(); ++i) {
         const auto& lock = locks[i];
@@ -169,6 +170,8 @@ void add_lock_command(CLI::App& app) {
     cmd->add_flag("--json", args->json,
                   "print the plan as JSON on stdout: per target its packages, the file chosen "
                   "for each (URL, size, sha256) and the lock files written");
+    cmd->add_flag("-q,--quiet", args->quiet,
+                  "print nothing but errors (and --explain, --json output when asked)");
     cmd->callback([args] { run_lock(*args); });
 }
 

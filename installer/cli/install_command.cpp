@@ -22,9 +22,16 @@ struct InstallArgs {
     std::string tmp_dir;
     bool dry_run = false;
     bool json = false;
+    bool quiet = false;
     bool allow_unsigned = false;
     bool allow_downgrade = false;
 };
+
+/// Where -q sends airlock's own progress lines: nowhere (warnings and errors still reach stderr).
+std::ostream& quiet_stream() {
+    static std::ostream null(nullptr);
+    return null;
+}
 
 void run_install(const InstallArgs& a) {
     install::InstallOptions o;
@@ -56,8 +63,10 @@ void run_install(const InstallArgs& a) {
         p.command = "airlock-install install " + a.bundle + " --prefix " + a.prefix +
                     (a.target.empty() ? "" : " --target " + a.target);
         install::conda::PrefixBackend backend(std::move(p));
-        within("installing the bundle " + quote(a.bundle),
-               [&] { install::install(o, backend, std::cout, std::cerr); });
+        within("installing the bundle " + quote(a.bundle), [&] {
+            install::install(o, backend, a.quiet && !a.dry_run ? quiet_stream() : std::cout,
+                             std::cerr);
+        });
         return;
     }
     if (!a.use.empty())
@@ -69,8 +78,9 @@ void run_install(const InstallArgs& a) {
     if (!a.python.empty())
         v.python = a.python;
     install::VenvBackend backend(std::move(v));
-    within("installing the bundle " + quote(a.bundle),
-           [&] { install::install(o, backend, std::cout, std::cerr); });
+    within("installing the bundle " + quote(a.bundle), [&] {
+        install::install(o, backend, a.quiet && !a.dry_run ? quiet_stream() : std::cout, std::cerr);
+    });
 }
 
 }  // namespace
@@ -107,6 +117,9 @@ void add_install_command(CLI::App& app) {
                     "unpack here instead of next to the venv (must have room for the bundle)");
     cmd->add_flag("--dry-run", args->dry_run,
                   "print the plan (target, packages, commands); install nothing");
+    cmd->add_flag("-q,--quiet", args->quiet,
+                  "print none of airlock's progress lines, only warnings and errors (pip's own "
+                  "output still shows)");
     cmd->add_flag("--json", args->json,
                   "with --dry-run: print the plan as JSON (target, destination, packages, steps)");
     cmd->add_flag("--allow-unsigned", args->allow_unsigned, "accept a bundle without signature");
