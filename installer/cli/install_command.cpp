@@ -23,6 +23,7 @@ struct InstallArgs {
     bool dry_run = false;
     bool json = false;
     bool quiet = false;
+    bool sync = false;
     bool allow_unsigned = false;
     bool allow_downgrade = false;
 };
@@ -72,7 +73,13 @@ void run_install(const InstallArgs& a) {
     if (!a.use.empty())
         throw Error("--use needs --prefix DIR", Exit::usage)
             .with_hint("--use conda|mamba|micromamba creates the conda environment at --prefix");
+    if (a.sync && a.venv.empty())
+        throw Error("--sync needs --venv DIR", Exit::usage)
+            .with_hint(
+                "--sync removes what the bundle does not list; it is refused for a "
+                "system interpreter (--python) and a conda prefix");
     install::VenvOptions v;
+    v.sync = a.sync;
     if (!a.venv.empty())
         v.venv = a.venv;
     if (!a.python.empty())
@@ -117,6 +124,10 @@ void add_install_command(CLI::App& app) {
                     "unpack here instead of next to the venv (must have room for the bundle)");
     cmd->add_flag("--dry-run", args->dry_run,
                   "print the plan (target, packages, commands); install nothing");
+    cmd->add_flag("--sync", args->sync,
+                  "with --venv: afterwards remove the packages the target does not list, so the "
+                  "venv matches it exactly (pip, setuptools and wheel are kept); without it "
+                  "install only adds and upgrades");
     cmd->add_flag("-q,--quiet", args->quiet,
                   "print none of airlock's progress lines, only warnings and errors (pip's own "
                   "output still shows)");

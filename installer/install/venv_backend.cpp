@@ -1,5 +1,11 @@
 #include "installer/install/venv_backend.hpp"
 
+#include "core/pep503/name.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
 #include "core/base/error.hpp"
 #include "core/base/program.hpp"
 #include "installer/host/process.hpp"
@@ -197,6 +203,10 @@ std::vector<std::string> VenvBackend::plan_steps(const bundle::BundleManifest& m
     steps.push_back(host::render_command(pip_command(python_for_pip_, unpacked / "wheels",
                                                      unpacked / requirements_path(m, t))) +
                     "   (environment without PIP_*, PYTHONPATH, PYTHONHOME, PYTHONUSERBASE)");
+    if (o_.sync)
+        steps.push_back(
+            "--sync: `pip uninstall -y` every package of the venv the target does "
+            "not list (pip, setuptools and wheel are kept)");
     return steps;
 }
 
@@ -221,8 +231,51 @@ void VenvBackend::install(const UnpackedBundle& b, std::ostream& out, std::ostre
                            "removed"
                          : "see pip's message above; pip installs all requirements or none, but "
                            "check the environment with `pip check`");
+    if (o_.sync)
+        sync_venv(b, out);
     if (created)
         created->commit();
+}
+
+void VenvBackend::sync_venv(const UnpackedBundle& b, std::ostream& out) {
+    std::set<std::string> keep = {"pip", "setuptools", "wheel"};
+    for (const auto* f : b.manifest.files_for(b.target.name))
+        if (!f->package.empty())
+            keep.insert(pep503::normalize(f->package.str()));
+    auto listed = host::capture({{python_for_pip_.string(), "-m", "pip", "list", "--format=json",
+                                  "--isolated", "--disable-pip-version-check"},
+                                 host::isolated_environment()});
+    if (listed.status != 0) {
+        throw Error("`pip list` failed in " + quote(python_for_pip_.string()) + " (exit " +
+                    std::to_string(listed.status) + "): " + listed.err)
+            .with_hint("the bundle's packages are installed; nothing was removed");
+    }
+    std::vector<std::string> extra;
+    try {
+        for (const auto& p : nlohmann::json::parse(listed.out)) {
+            auto name = pep503::normalize(p.at("name").get<std::string>());
+            if (!keep.count(name))
+                extra.push_back(name);
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(std::string("cannot read `pip list --format=json`: ") + e.what());
+    }
+    if (extra.empty()) {
+        out << "sync: nothing to remove\n";
+        return;
+    }
+    std::vector<std::string> argv = {
+        python_for_pip_.string(),     "-m", "pip", "uninstall", "-y", "--isolated",
+        "--disable-pip-version-check"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    out << "$ " << host::render_command(argv) << "\n" << std::flush;
+    int rc = host::run({argv, host::isolated_environment()});
+    throw_if_interrupted();
+    if (rc != 0) {
+        throw Error("pip uninstall failed (exit " + std::to_string(rc) + ") removing " +
+                    std::to_string(extra.size()) + " packages the bundle does not list")
+            .with_hint("the bundle's packages are installed; see pip's message above");
+    }
 }
 
 }  // namespace airlock::install

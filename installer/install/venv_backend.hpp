@@ -16,6 +16,9 @@ namespace airlock::install {
 struct VenvOptions {
     std::optional<std::filesystem::path> venv;    ///< created when it does not exist
     std::optional<std::filesystem::path> python;  ///< the interpreter (or the venv's base)
+    /// `--sync`: afterwards, uninstall what the target does not list (pip, setuptools and
+    /// wheel, the venv's own tools, are kept). Only with `venv`.
+    bool sync = false;
 };
 
 class VenvBackend final : public Backend {
@@ -36,6 +39,7 @@ class VenvBackend final : public Backend {
     void install(const UnpackedBundle& bundle, std::ostream& out, std::ostream& err) override;
 
   private:
+    void sync_venv(const UnpackedBundle& bundle, std::ostream& out);
     VenvOptions o_;
     host::Interpreter interpreter_;
     bool create_venv_ = false;
