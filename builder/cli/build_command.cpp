@@ -6,6 +6,7 @@
 #include "builder/cli/fetch_flags.hpp"
 #include "builder/cli/input_flags.hpp"
 #include "builder/cli/locked_closure.hpp"
+#include "builder/cli/settings_flags.hpp"
 #include "builder/lock/conda_lock.hpp"
 #include "builder/lock/pylock.hpp"
 #include "builder/lock/requirements_txt.hpp"
@@ -34,6 +35,7 @@ struct BuildArgs {
     bool self_extracting = false;
     std::string installer;
     FetchFlags flags;
+    SettingsFlags settings;
 };
 
 /// The static installer a self-extracting bundle starts with: --installer, else the one beside
@@ -111,7 +113,9 @@ std::uint64_t parse_sequence(const std::string& text) {
 
 void run_build(const BuildArgs& args) {
     args.flags.check();
-    auto manifest = args.inputs.load();
+    auto loaded = args.settings.load(args.inputs, args.flags.cert, args.flags.given_retries(),
+                                     args.flags.given_stall_timeout());
+    const auto& manifest = loaded.manifest;
 
     pack::PackInput input;
     input.name = manifest.bundle.name;
@@ -152,10 +156,11 @@ void run_build(const BuildArgs& args) {
         input.key = pack::load_signing_key(args.key);
 
     auto options = args.flags.options();
-    options.network.credentials = manifest_credentials(manifest);
+    options.network = manifest::network_options(manifest, loaded.settings, options.network);
     resolve::ResolveOptions resolve_options;
     resolve_options.cache_dir = args.flags.cache_dir;
     resolve_options.network = options.network;
+    resolve_options.retries = loaded.settings.retries;
     auto locks = args.inputs.pylock.empty() ? obtain_locks(manifest, args.lock_dir, resolve_options)
                                             : locks_from_pylock(manifest, args.inputs.pylock, {});
     auto files = closure_files(locks);
@@ -256,6 +261,7 @@ void add_build_command(CLI::App& app) {
                     "the static installer for --self-extracting (default: airlock-install-static "
                     "or airlock-install beside this program)");
     args->flags.add_to(cmd);
+    args->settings.add_to(cmd);
     cmd->callback([args] {
         within("cannot build bundle from " + args->inputs.describe(), [&] { run_build(*args); });
     });

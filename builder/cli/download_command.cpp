@@ -3,6 +3,7 @@
 #include "builder/fetch/download_list.hpp"
 #include "builder/fetch/wheelhouse.hpp"
 #include "builder/net/credential_store.hpp"
+#include "builder/net/netrc.hpp"
 #include "core/base/error.hpp"
 #include "core/base/read_file.hpp"
 
@@ -34,6 +35,8 @@ void run_download(const DownloadArgs& args) {
             url = parsed.str();
         }
     }
+    // ~/.netrc ($NETRC) for the servers the list gives no credentials for.
+    net::add_netrc(*credentials, net::read_process_netrc());
     std::map<std::string, const fetch::FetchItem*> by_name;
     for (const auto& item : items) {
         auto [it, fresh] = by_name.emplace(item.filename, &item);

@@ -7,6 +7,7 @@
 #include "builder/cli/fetch_flags.hpp"
 #include "builder/cli/input_flags.hpp"
 #include "builder/cli/locked_closure.hpp"
+#include "builder/cli/settings_flags.hpp"
 #include "builder/fetch/wheelhouse.hpp"
 #include "core/base/error.hpp"
 #include "core/base/human_size.hpp"
@@ -22,16 +23,20 @@ struct FetchArgs {
     std::string lock_dir;
     std::string output;
     FetchFlags flags;
+    SettingsFlags settings;
 };
 
 void run_fetch(const FetchArgs& args) {
     args.flags.check();
-    auto manifest = args.inputs.load();
+    auto loaded = args.settings.load(args.inputs, args.flags.cert, args.flags.given_retries(),
+                                     args.flags.given_stall_timeout());
+    const auto& manifest = loaded.manifest;
     auto options = args.flags.options();
-    options.network.credentials = manifest_credentials(manifest);
+    options.network = manifest::network_options(manifest, loaded.settings, options.network);
     resolve::ResolveOptions resolve_options;
     resolve_options.cache_dir = args.flags.cache_dir;
     resolve_options.network = options.network;
+    resolve_options.retries = loaded.settings.retries;
     auto locks = args.inputs.pylock.empty() ? obtain_locks(manifest, args.lock_dir, resolve_options)
                                             : locks_from_pylock(manifest, args.inputs.pylock, {});
     auto files = closure_files(locks);
@@ -64,6 +69,7 @@ void add_fetch_command(CLI::App& app) {
                     "reuse the pylock.<target>.toml files `airlock-build lock` wrote here");
     cmd->add_option("-o,--output", args->output, "directory for the wheels")->required();
     args->flags.add_to(cmd);
+    args->settings.add_to(cmd);
     cmd->callback(
         [args] { within("fetching " + args->inputs.describe(), [&] { run_fetch(*args); }); });
 }

@@ -12,24 +12,37 @@ void FetchFlags::add_to(CLI::App* cmd) {
                     "~/.cache/airlock)");
     cmd->add_option("--cert", cert,
                     "CA bundle (PEM) for TLS, used for every request: index pages, metadata and "
-                    "files (default: $SSL_CERT_FILE, else the system store)");
+                    "files (default: $SSL_CERT_FILE, else the system store; lock, fetch and "
+                    "build: pip's cert first)");
     cmd->add_option("-j,--jobs", jobs, "files downloaded at once")->check(CLI::Range(1, 1024));
     cmd->add_option("--max-connections-per-host", max_connections,
                     "ceiling for connections to one server; below it airlock adapts (grows while "
                     "throughput grows, drops on 503/429/refused). Lower it for servers that ban "
                     "aggressive clients")
         ->check(CLI::Range(1, 1024));
-    cmd->add_option(
-           "--retries", retries,
-           "attempts after the first, per segment of a file and per index page, before it fails")
-        ->check(CLI::Range(0, 100));
-    cmd->add_option(
-           "--stall-timeout", stall_timeout,
-           "seconds below 1 KiB/s before a connection (file or index page) is dropped and retried")
-        ->check(CLI::Range(1, 3600));
+    retries_option_ = cmd->add_option("--retries", retries,
+                                      "attempts after the first, per segment of a file and per "
+                                      "index page, before it fails")
+                          ->check(CLI::Range(0, 100));
+    stall_option_ = cmd->add_option("--stall-timeout", stall_timeout,
+                                    "seconds below 1 KiB/s before a connection (file or index "
+                                    "page) is dropped and retried")
+                        ->check(CLI::Range(1, 3600));
     cmd->add_option("--progress", progress, "auto, tty, plain or quiet")
         ->check(CLI::IsMember({"auto", "tty", "plain", "quiet"}));
     cmd->add_flag("-q,--quiet", quiet, "no progress output");
+}
+
+std::optional<int> FetchFlags::given_retries() const {
+    if (retries_option_ && retries_option_->count() > 0)
+        return retries;
+    return std::nullopt;
+}
+
+std::optional<int> FetchFlags::given_stall_timeout() const {
+    if (stall_option_ && stall_option_->count() > 0)
+        return stall_timeout;
+    return std::nullopt;
 }
 
 void FetchFlags::check() const {

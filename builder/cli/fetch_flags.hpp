@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 
 namespace airlock::builder {
@@ -25,6 +26,14 @@ struct FetchFlags {
     /// Checks what can be checked before any work (the --cert file); throws Error.
     void check() const;
     fetch::FetchOptions options() const;
+
+    /// The --retries and --stall-timeout values when given on the command line.
+    std::optional<int> given_retries() const;
+    std::optional<int> given_stall_timeout() const;
+
+  private:
+    CLI::Option* retries_option_ = nullptr;
+    CLI::Option* stall_option_ = nullptr;
 };
 
 }  // namespace airlock::builder

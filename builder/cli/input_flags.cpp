@@ -42,7 +42,7 @@ std::string InputFlags::describe() const {
     return manifest::describe_inputs(files());
 }
 
-manifest::Manifest InputFlags::load() const {
+manifest::Manifest InputFlags::load(const manifest::ManifestDefaults& defaults) const {
     if (manifest.empty() && requirements.empty() && environment.empty() && pylock.empty()) {
         throw Error(
             "nothing to read: give a manifest, or --requirements, --environment or "
@@ -55,7 +55,7 @@ manifest::Manifest InputFlags::load() const {
             "--pylock takes the packages from the lock; it does not go with "
             "--requirements or --environment",
             Exit::usage);
-    return manifest::load_inputs(files());
+    return manifest::load_inputs(files(), defaults);
 }
 
 }  // namespace airlock::builder

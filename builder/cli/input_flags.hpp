@@ -26,8 +26,9 @@ struct InputFlags {
     manifest::InputFiles files() const;
     /// How the inputs are named in messages (`manifest.toml`, `requirements.txt`, ...).
     std::string describe() const;
-    /// The manifest they amount to. Throws Error (no input at all is a usage error).
-    manifest::Manifest load() const;
+    /// The manifest they amount to, with `defaults` (pip's and conda's settings, the command
+    /// line's indexes). Throws Error (no input at all is a usage error).
+    manifest::Manifest load(const manifest::ManifestDefaults& defaults = {}) const;
 };
 
 }  // namespace airlock::builder

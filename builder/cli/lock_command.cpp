@@ -6,6 +6,7 @@
 #include "builder/cli/input_flags.hpp"
 #include "builder/cli/lock_json.hpp"
 #include "builder/cli/locked_closure.hpp"
+#include "builder/cli/settings_flags.hpp"
 
 #include "builder/lock/conda_lock.hpp"
 #include "builder/lock/pylock.hpp"
@@ -41,6 +42,7 @@ struct LockArgs {
     bool prefer_cache = false;
     bool json = false;
     bool quiet = false;
+    SettingsFlags settings;
 };
 
 /// `--explain PACKAGE`: one block per resolved target, in manifest order.
@@ -60,10 +62,12 @@ void print_explanations(const manifest::Manifest& manifest, const LockArgs& args
 void run_lock(const LockArgs& args) {
     if (!args.cert.empty())
         net::check_ca_file(args.cert);
-    auto manifest = args.inputs.load();
+    auto loaded = args.settings.load(args.inputs, args.cert);
+    const auto& manifest = loaded.manifest;
     resolve::ResolveOptions options;
     options.cache_dir = args.cache_dir;
-    options.network.ca_file = args.cert;
+    options.network = loaded.network;
+    options.retries = loaded.settings.retries;
     options.targets = args.targets;
     if (args.offline)
         options.cache_mode = net::CacheMode::offline;
@@ -172,6 +176,7 @@ void add_lock_command(CLI::App& app) {
                   "for each (URL, size, sha256) and the lock files written");
     cmd->add_flag("-q,--quiet", args->quiet,
                   "print nothing but errors (and --explain, --json output when asked)");
+    args->settings.add_to(cmd);
     cmd->callback([args] { run_lock(*args); });
 }
 

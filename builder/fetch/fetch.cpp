@@ -2,6 +2,7 @@
 
 #include "builder/fetch/cache.hpp"
 #include "builder/fetch/host_governor.hpp"
+#include "builder/fetch/local_files.hpp"
 #include "builder/fetch/partial_state.hpp"
 #include "builder/fetch/prefix_hasher.hpp"
 #include "builder/fetch/progress.hpp"
@@ -947,6 +948,8 @@ FetchReport fetch_each(const std::vector<FetchItem>& items, const FetchOptions& 
                         ": expected 32 hex digits");
         }
     }
+    import_local_files(
+        items, Cache(options.cache_dir.empty() ? net::default_cache_dir() : options.cache_dir));
     Scheduler scheduler(items, options);
     FetchReport report;
     report.fetched = scheduler.run();

@@ -1,8 +1,10 @@
 #include "builder/index/index_client.hpp"
 
+#include "builder/index/find_links.hpp"
 #include "builder/index/zip_reader.hpp"
 #include "builder/manifest/index_credentials.hpp"
 #include "builder/net/http_cache.hpp"
+#include "builder/net/netrc.hpp"
 #include "builder/net/url.hpp"
 #include "core/base/atomic_file.hpp"
 #include "core/base/edit_distance.hpp"
@@ -98,8 +100,9 @@ IndexClient::IndexClient(std::vector<manifest::IndexSpec> indexes, IndexClientOp
     if (options_.retries)
         http.network.retry.retries = *options_.retries;
     if (!http.network.credentials) {
-        http.network.credentials =
-            std::make_shared<net::CredentialStore>(manifest::credential_store(indexes_));
+        auto store = std::make_shared<net::CredentialStore>(manifest::credential_store(indexes_));
+        net::add_netrc(*store, net::read_process_netrc());
+        http.network.credentials = std::move(store);
     }
     http_ = std::make_unique<net::HttpClient>(http);
 }
@@ -151,7 +154,33 @@ void IndexClient::prefetch(const std::vector<std::string>& names) {
         std::vector<net::HttpRequest> requests;
         std::vector<Pending*> asked;
         for (Pending* p : round) {
-            if (p->next >= p->candidates.size())
+            // A find-links index answers from its listing, without a page request.
+            bool answered = false;
+            while (!answered && p->next < p->candidates.size() &&
+                   p->candidates[p->next]->kind == manifest::IndexKind::find_links) {
+                const auto* index = p->candidates[p->next];
+                p->result->asked.push_back(index->name);
+                try {
+                    auto files = project_files(listing(*index), p->normalized);
+                    if (files.empty()) {
+                        ++p->next;
+                        continue;
+                    }
+                    ProjectPage page;
+                    page.name = p->normalized;
+                    page.url = index->url;
+                    page.index_name = index->name;
+                    page.index_url = index->url;
+                    page.files = std::move(files);
+                    p->result->page = std::make_unique<ProjectPage>(std::move(page));
+                } catch (Error& e) {
+                    p->result->error = std::move(e.within(
+                        "listing the files of " + quote(p->normalized) + " from find-links " +
+                        quote(index->name) + " (" + net::redact(index->url) + ")"));
+                }
+                answered = true;
+            }
+            if (answered || p->next >= p->candidates.size())
                 continue;
             const auto* index = p->candidates[p->next];
             net::HttpRequest request;
@@ -231,6 +260,29 @@ void IndexClient::prefetch(const std::vector<std::string>& names) {
     std::lock_guard guard(mutex_);
     for (auto& p : pending)
         pages_.try_emplace(p.normalized, std::move(p.result));
+}
+
+const std::vector<DistFile>& IndexClient::listing(const manifest::IndexSpec& index) {
+    std::lock_guard guard(listings_mutex_);
+    auto it = listings_.find(index.url);
+    if (it != listings_.end())
+        return it->second;
+    std::vector<DistFile> files;
+    std::error_code ec;
+    if (auto path = local_path(index.url); path && std::filesystem::is_directory(*path, ec)) {
+        files = list_folder(*path);
+    } else if (path) {
+        auto text = read_file(*path, "the find-links page");
+        files = parse_html_page(text, index.url).files;
+    } else {
+        auto response = http_->get(index.url, {"Accept: text/html"});
+        net::throw_if_transport_error(response, index.url);
+        if (!response.ok())
+            throw http_error(response, index.url)
+                .with_hint("find_links is a folder of wheels or an HTML page linking them");
+        files = parse_html_page(response.body, response.effective_url).files;
+    }
+    return listings_.emplace(index.url, std::move(files)).first->second;
 }
 
 const IndexClient::PageResult& IndexClient::page_result(const std::string& normalized) {
@@ -488,6 +540,28 @@ std::string IndexClient::metadata(const DistFile& file, MetadataSource* source) 
 }
 
 std::pair<std::string, MetadataSource> IndexClient::metadata_from_wheel(const DistFile& file) {
+    // A local wheel (a find-links folder): the same reads, from the file.
+    if (auto path = local_path(file.url)) {
+        std::ifstream in(*path, std::ios::binary);
+        std::error_code ec;
+        auto size = std::filesystem::file_size(*path, ec);
+        if (!in || ec)
+            throw Error("cannot read the wheel " + quote(path->string()), Exit::user);
+        auto read = [&](std::uint64_t offset, std::uint64_t length) {
+            std::string bytes(static_cast<std::size_t>(std::min<std::uint64_t>(
+                                  length, offset < size ? size - offset : 0)),
+                              '\0');
+            in.clear();
+            in.seekg(static_cast<std::streamoff>(offset));
+            in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            bytes.resize(static_cast<std::size_t>(in.gcount()));
+            return bytes;
+        };
+        auto tail_length = std::min<std::uint64_t>(tail_bytes, size);
+        return {
+            read_wheel_metadata(read(size - tail_length, tail_length), size, read, file.filename),
+            MetadataSource::range_read};
+    }
     auto fetch = [&](std::optional<net::ByteRange> range) {
         net::HttpRequest request{file.url, {}, file.mirror_urls, range};
         auto response = http_->get_many({request}).front();

@@ -2,6 +2,7 @@
 /// Package index client: PEP 503 (HTML) and PEP 691 (JSON) simple repository pages, PEP 658/714
 /// core metadata, with a zip range-read fallback for METADATA. Several indexes; an index with
 /// `packages = [...]` is the only source of those packages (no --extra-index-url shadowing).
+/// A find-links index (find_links.hpp) gives its files from one folder or page of links.
 
 #include "builder/index/project_page.hpp"
 #include "builder/manifest/manifest.hpp"
@@ -93,6 +94,8 @@ class IndexClient {
     const RootListing& root_listing(const manifest::IndexSpec& index);
     std::map<std::string, std::unique_ptr<RootListing>> roots_;  ///< index name → its root
     std::pair<std::string, MetadataSource> metadata_from_wheel(const DistFile& file);
+    /// A find-links index's files (its folder or its page), read once.
+    const std::vector<DistFile>& listing(const manifest::IndexSpec& index);
 
     std::vector<manifest::IndexSpec> indexes_;
     IndexClientOptions options_;
@@ -100,6 +103,8 @@ class IndexClient {
     std::mutex mutex_;
     std::map<std::string, std::unique_ptr<PageResult>> pages_;  ///< normalised name → result
     std::map<std::string, std::string> metadata_memory_;        ///< cache key → METADATA
+    std::mutex listings_mutex_;
+    std::map<std::string, std::vector<DistFile>> listings_;  ///< find-links URL → its files
 };
 
 }  // namespace airlock::index

@@ -55,16 +55,17 @@ void check_url(const UrlLine& url, const std::string& option) {
 /// The [[index]] tables of a requirements file's index options (pip: --index-url replaces
 /// PyPI, --extra-index-url adds to it).
 std::string index_tables(const RequirementsFile& file) {
-    if (!file.find_links.empty()) {
-        const auto& first = file.find_links.front();
-        throw Error("--find-links " + quote(first.url) + " (" + place(first.where) +
-                    "): flat wheel directories are not supported yet")
-            .with_hint(
-                "serve the directory as a simple index (e.g. `python3 -m http.server` over a "
-                "PEP 503 tree) and give it as --index-url");
-    }
+    // --find-links first (asked before the indexes: local wheels win), as find_links indexes.
     std::string out;
+    std::size_t links = 0;
+    for (const auto& link : file.find_links) {
+        out += "# --find-links, " + place(link.where) +
+               "\n[[index]]\nname = " + toml_string("find-links-" + std::to_string(++links)) +
+               "\nfind_links = " + toml_string(link.url) + "\n\n";
+    }
     if (file.no_index) {
+        if (!file.find_links.empty())
+            return out;
         throw Error("--no-index without --find-links leaves no place to take packages from")
             .with_hint("remove --no-index, or give the index with --index-url");
     }
@@ -296,7 +297,10 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
                     "list the indexes in one place: drop --index-url/--extra-index-url from the "
                     "requirements, or [[index]] from the manifest");
         }
-        if (!existing.count("index"))
+        // Without index options, pip's own settings (pip.conf, PIP_INDEX_URL) decide when the
+        // caller has them; otherwise pip's default, PyPI.
+        bool settings_decide = !index_options && !inputs.default_index;
+        if (!existing.count("index") && !settings_decide)
             text += pinned ? pylock_index_tables(*pinned, inputs.pylock_pins)
                            : index_tables(requirements);
         text += python_table(requirements, out);
@@ -321,19 +325,22 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
     return out;
 }
 
-Manifest load_inputs(const InputFiles& inputs) {
-    if (!inputs.manifest.empty() && inputs.requirements.empty() && inputs.environment.empty() &&
-        inputs.add_targets.empty() && !inputs.packages_from_lock)
-        return load_manifest(inputs.manifest);
+Manifest load_inputs(const InputFiles& given, const ManifestDefaults& defaults) {
+    if (!given.manifest.empty() && given.requirements.empty() && given.environment.empty() &&
+        given.add_targets.empty() && !given.packages_from_lock)
+        return load_manifest(given.manifest, defaults);
+    auto inputs = given;
+    if (!defaults.indexes.empty() || !defaults.override_indexes.empty())
+        inputs.default_index = false;
     auto composed = compose_manifest(inputs);
     // Without a manifest file, messages about the generated text name it as such.
     std::filesystem::path label =
         inputs.manifest.empty()
             ? std::filesystem::path("(manifest made from " + composed.path.string() + ")")
             : composed.path;
-    auto manifest =
-        parse_manifest(composed.text, label, process_env,
-                       inputs.packages_from_lock ? Packages::optional : Packages::required);
+    auto manifest = parse_manifest(
+        composed.text, label, process_env,
+        inputs.packages_from_lock ? Packages::optional : Packages::required, defaults);
     manifest.path = composed.path;
     // The manifest file cannot have [python] too (compose_manifest refuses it): the
     // requirements are all ours, and their messages point at the files they came from.

@@ -23,6 +23,9 @@ struct InputFiles {
     std::filesystem::path pylock_pins;
     /// `--pylock`: the packages come from a lock, so the manifest needs no [python] or [conda].
     bool packages_from_lock = false;
+    /// Requirements without index options get pip's default index (PyPI) as an [[index]];
+    /// false when pip's settings or the command line give the indexes (load_inputs decides).
+    bool default_index = true;
 };
 
 struct ComposedManifest {
@@ -42,7 +45,8 @@ std::string describe_inputs(const InputFiles& inputs);
 /// one (for `init`) instead of failing. Throws Error (Exit::user) on any problem.
 ComposedManifest compose_manifest(const InputFiles& inputs, bool starter = false);
 
-/// compose_manifest, then parse_manifest of the text. Throws Error.
-Manifest load_inputs(const InputFiles& inputs);
+/// compose_manifest, then parse_manifest of the text with `defaults` (user_settings.hpp).
+/// Throws Error.
+Manifest load_inputs(const InputFiles& inputs, const ManifestDefaults& defaults = {});
 
 }  // namespace airlock::manifest

@@ -323,8 +323,35 @@ TargetSpec read_target(const Reader& r, const toml::table& table) {
     return target;
 }
 
-IndexSpec read_index(const Reader& r, const toml::table& table) {
-    r.check_keys(table, "[[index]]", {"name", "url", "mirrors", "packages"});
+bool is_url(std::string_view text);
+
+/// A `find_links` location: a URL as written, or a local path (relative to the manifest's
+/// folder) as a file:// URL.
+std::string find_links_value(const Reader& r, const toml::node& node,
+                             const std::filesystem::path& manifest_path, IndexSpec& index) {
+    auto text = r.string_value(node, "find_links", "find_links = \"./wheels\"");
+    if (is_url(text) || text.find("${") != std::string::npos)
+        return r.url_value(node, "find_links", "find_links = \"https://host/links.html\"",
+                           index.credentials);
+    std::filesystem::path local(text);
+    if (local.is_relative())
+        local = manifest_path.parent_path() / local;
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(local, ec).lexically_normal();
+    if (ec || !std::filesystem::exists(absolute, ec)) {
+        r.fail(node.source(), "the find_links folder " + quote(absolute.string()) +
+                                  " does not exist; give a folder of wheels, an HTML file of "
+                                  "links, or an http(s):// URL");
+    }
+    auto out = absolute.string();
+    while (out.size() > 1 && out.back() == '/')
+        out.pop_back();
+    return net::file_url(out);
+}
+
+IndexSpec read_index(const Reader& r, const toml::table& table,
+                     const std::filesystem::path& manifest_path) {
+    r.check_keys(table, "[[index]]", {"name", "url", "find_links", "mirrors", "packages"});
     IndexSpec index;
     index.where = r.location(table.source());
     auto name = r.required(table, "name", "[[index]]", "name = \"pypi\"");
@@ -333,8 +360,21 @@ IndexSpec read_index(const Reader& r, const toml::table& table) {
         r.fail(name->source(), "index name " + quote(index.name) +
                                    " may only use letters, digits, `.`, `_` and `-`");
     }
-    auto url = r.required(table, "url", "[[index]]", "url = \"https://pypi.org/simple\"");
-    index.url = r.url_value(*url, "url", "url = \"https://pypi.org/simple\"", index.credentials);
+    if (auto links = table.get("find_links")) {
+        if (auto url = table.get("url")) {
+            r.fail(url->source(),
+                   "an [[index]] has either `url` (a simple repository) or `find_links` (a "
+                   "folder or page of links), not both; split it into two [[index]] entries");
+        }
+        if (auto mirrors = table.get("mirrors"))
+            r.fail(mirrors->source(), "`mirrors` are for `url` indexes, not `find_links`");
+        index.kind = IndexKind::find_links;
+        index.url = find_links_value(r, *links, manifest_path, index);
+    } else {
+        auto url = r.required(table, "url", "[[index]]", "url = \"https://pypi.org/simple\"");
+        index.url =
+            r.url_value(*url, "url", "url = \"https://pypi.org/simple\"", index.credentials);
+    }
     if (auto mirrors = table.get("mirrors")) {
         r.string_array(*mirrors, "mirrors");
         for (auto&& element : *mirrors->as_array()) {
@@ -563,7 +603,7 @@ std::optional<std::string> process_env(std::string_view name) {
 }
 
 Manifest parse_manifest(std::string_view text, const std::filesystem::path& path,
-                        const EnvLookup& env, Packages packages) {
+                        const EnvLookup& env, Packages packages, const ManifestDefaults& defaults) {
     Reader r(text, path, env);
     toml::table root;
     try {
@@ -612,7 +652,7 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
     std::map<std::string, std::string> package_owner;
     if (auto indexes = root.get("index")) {
         for (const toml::table* table : r.table_array(*indexes, "index")) {
-            auto index = read_index(r, *table);
+            auto index = read_index(r, *table, path);
             auto [it, inserted] = index_names.emplace(index.name, index.where);
             if (!inserted) {
                 r.fail(table->get("name")->source(),
@@ -634,6 +674,20 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
             }
             manifest.indexes.push_back(std::move(index));
         }
+    }
+
+    if (!defaults.override_indexes.empty())
+        manifest.indexes = defaults.override_indexes;
+    else if (manifest.indexes.empty())
+        manifest.indexes = defaults.indexes;
+    if (!defaults.find_links.empty()) {
+        auto links = defaults.find_links;
+        for (auto& link : links) {
+            while (std::any_of(manifest.indexes.begin(), manifest.indexes.end(),
+                               [&](const IndexSpec& i) { return i.name == link.name; }))
+                link.name = "cli-" + link.name;
+        }
+        manifest.indexes.insert(manifest.indexes.begin(), links.begin(), links.end());
     }
 
     if (auto conda = root.get("conda"))
@@ -690,15 +744,16 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
         r.fail(python->source(),
                "the manifest has requirements but no [[index]] to take them "
                "from; add [[index]] name = \"pypi\" url = "
-               "\"https://pypi.org/simple\"");
+               "\"https://pypi.org/simple\" (or set pip's index-url in pip.conf or "
+               "PIP_INDEX_URL, or pass --index-url)");
     }
     return manifest;
 }
 
-Manifest load_manifest(const std::filesystem::path& path) {
+Manifest load_manifest(const std::filesystem::path& path, const ManifestDefaults& defaults) {
     auto text = read_file(path, "the manifest");
     try {
-        return parse_manifest(text, path);
+        return parse_manifest(text, path, process_env, Packages::required, defaults);
     } catch (Error& e) {
         auto flag = input_kind_hint(path, text);
         if (!flag.empty())

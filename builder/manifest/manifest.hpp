@@ -6,6 +6,8 @@
 /// [[target]] name, python, platform, implementation?, cuda?, subdir?
 /// [[index]]  name, url, mirrors?, packages?      # `${VAR}` expands in url and mirrors;
 ///                                                # user:password@ is split off (never written)
+/// [[index]]  name, find_links, packages?         # a flat folder of wheels, or an HTML page of
+///                                                # links (pip's and uv's --find-links)
 /// [python]   requirements = [...], prereleases? = "if-necessary-or-explicit",
 ///            constraints? = [...], hashes? = { name = ["sha256:<hex>", ...] }
 /// [conda]    channels, specs, channel_alias?, custom_channels?, mirrors?, channel_priority?
@@ -49,14 +51,23 @@ struct RootCredentials {
     net::Credentials credentials;
 };
 
+enum class IndexKind {
+    simple,      ///< a PEP 503 / PEP 691 simple repository: `url/<project>/`
+    find_links,  ///< `url` is a flat folder (file://) or an HTML page linking files directly
+};
+
 struct IndexSpec {
-    std::string name;                   ///< unique
+    std::string name;  ///< unique
+    IndexKind kind = IndexKind::simple;
     std::string url;                    ///< `${VAR}` expanded, credential-free; no trailing slash
     std::vector<std::string> mirrors;   ///< equivalent roots, tried in order when `url` fails
     std::vector<std::string> packages;  ///< PEP 503-normalised; when set, the ONLY source of these
     /// The credentials `url` and `mirrors` carried: in memory only, sent to those servers.
     std::vector<RootCredentials> credentials;
     SourceLocation where;
+    /// Where the index came from when the manifest does not list it: `--index-url`,
+    /// `PIP_INDEX_URL`, `/etc/pip.conf:3 [global]`; empty for a manifest [[index]].
+    std::string origin;
 };
 
 struct PythonSpec {
@@ -109,19 +120,32 @@ struct Manifest {
 /// Looks up an environment variable for `${NAME}` expansion; nullopt when unset.
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
+/// What the manifest falls back on, or is overridden by (user_settings.hpp fills it).
+struct ManifestDefaults {
+    /// Used when the manifest has no [[index]] (pip's index-url, extra-index-url, find-links).
+    std::vector<IndexSpec> indexes;
+    /// When not empty, replace the manifest's [[index]] list (the command line's).
+    std::vector<IndexSpec> override_indexes;
+    /// Asked before every other index (the command line's --find-links).
+    std::vector<IndexSpec> find_links;
+};
+
 /// The process environment (std::getenv).
 std::optional<std::string> process_env(std::string_view name);
 
 /// Reads and validates a manifest file. Throws airlock::Error (Exit::user) on any problem; a
 /// requirements file, environment.yml or pylock.toml given instead gets a hint naming its flag.
-Manifest load_manifest(const std::filesystem::path& path);
+/// `defaults`: pip's and conda's settings, and the command line's indexes.
+Manifest load_manifest(const std::filesystem::path& path, const ManifestDefaults& defaults = {});
 
 /// Whether a manifest must say what to bundle ([python] or [conda]); `optional` when the
 /// packages come from elsewhere (`--pylock`).
 enum class Packages { required, optional };
 
-/// Parses manifest text; `path` is used in messages only. `env` resolves `${NAME}`.
+/// Parses manifest text; `path` is used in messages and to resolve relative `find_links`
+/// folders. `env` resolves `${NAME}`.
 Manifest parse_manifest(std::string_view text, const std::filesystem::path& path,
-                        const EnvLookup& env = process_env, Packages packages = Packages::required);
+                        const EnvLookup& env = process_env, Packages packages = Packages::required,
+                        const ManifestDefaults& defaults = {});
 
 }  // namespace airlock::manifest

@@ -9,6 +9,13 @@ void CredentialStore::add(const Url& root, Credentials credentials) {
     entries_.push_back({root.origin(), std::move(path), std::move(credentials)});
 }
 
+void CredentialStore::add_host(std::string host, Credentials credentials) {
+    for (const auto& [known, _] : hosts_)
+        if (known == host)
+            return;
+    hosts_.emplace_back(std::move(host), std::move(credentials));
+}
+
 const Credentials* CredentialStore::find(const Url& url) const {
     const Entry* best = nullptr;
     const Entry* first = nullptr;
@@ -25,11 +32,22 @@ const Credentials* CredentialStore::find(const Url& url) const {
             best = &entry;
     }
     const Entry* chosen = best ? best : first;
-    return chosen ? &chosen->credentials : nullptr;
+    if (chosen)
+        return &chosen->credentials;
+    if (url.scheme() == "file")
+        return nullptr;
+    const Credentials* fallback = nullptr;
+    for (const auto& [host, credentials] : hosts_) {
+        if (host == url.host())
+            return &credentials;
+        if (host.empty() && !fallback)
+            fallback = &credentials;
+    }
+    return fallback;
 }
 
 const Credentials* CredentialStore::find(std::string_view url) const {
-    if (entries_.empty())
+    if (empty())
         return nullptr;
     auto parsed = Url::try_parse(url);
     return parsed ? find(*parsed) : nullptr;

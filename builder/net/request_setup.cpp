@@ -1,7 +1,10 @@
 #include "builder/net/request_setup.hpp"
 
+#include "builder/net/netrc.hpp"
+
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace airlock::net {
@@ -21,8 +24,13 @@ RequestSetup::RequestSetup(NetworkOptions options)
       ca_file_(!options_.ca_file.empty() ? options_.ca_file.string()
                                          : env("SSL_CERT_FILE").value_or("")),
       ca_dir_(options_.ca_file.empty() ? env("SSL_CERT_DIR") : std::nullopt),
-      netrc_file_(env("NETRC")),
-      proxy_(ProxyConfig::from_process_environment()) {}
+      proxy_(ProxyConfig::from_process_environment()) {
+    if (!options_.credentials) {
+        auto store = std::make_shared<CredentialStore>();
+        add_netrc(*store, read_process_netrc());
+        options_.credentials = std::move(store);
+    }
+}
 
 void RequestSetup::apply(void* handle, const std::string& url) const {
     CURL* easy = static_cast<CURL*>(handle);
@@ -46,9 +54,17 @@ void RequestSetup::apply(void* handle, const std::string& url) const {
     const std::string& proxy = proxy_.for_scheme(parsed ? parsed->scheme() : std::string());
     curl_easy_setopt(easy, CURLOPT_PROXY, proxy.c_str());
     curl_easy_setopt(easy, CURLOPT_NOPROXY, proxy_.no_proxy.c_str());
-    curl_easy_setopt(easy, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
-    if (netrc_file_)
-        curl_easy_setopt(easy, CURLOPT_NETRC_FILE, netrc_file_->c_str());
+    // .netrc is read once, into the credential store (netrc.hpp), never by libcurl.
+    curl_easy_setopt(easy, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED));
+    if (parsed && !options_.trusted_hosts.empty() && parsed->scheme() == "https") {
+        auto host = parsed->host();
+        auto with_port = host + ":" + std::to_string(parsed->port());
+        if (std::any_of(options_.trusted_hosts.begin(), options_.trusted_hosts.end(),
+                        [&](const std::string& t) { return t == host || t == with_port; })) {
+            curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+            curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
+    }
     if (options_.credentials && parsed) {
         if (const auto* credentials = options_.credentials->find(*parsed)) {
             curl_easy_setopt(easy, CURLOPT_USERNAME, credentials->user.c_str());

@@ -5,6 +5,8 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
+
 #include <memory>
 
 namespace airlock::net {
@@ -153,6 +155,22 @@ std::string redact(std::string_view text) {
     if (at == std::string_view::npos)
         return std::string(text);
     return std::string(text.substr(0, start)) + "***@" + std::string(text.substr(start + at + 1));
+}
+
+std::string file_url(const std::string& absolute_path) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out = "file://";
+    for (unsigned char c : absolute_path) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~' ||
+            c == '+' || c == '@' || c == ',' || c == '=') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
 }
 
 std::string origin_of(std::string_view url) {

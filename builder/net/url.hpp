@@ -60,6 +60,10 @@ class Url {
 /// else the text with its authority's userinfo masked as `***@`.
 std::string redact(std::string_view text);
 
+/// `file://` and the absolute path, percent-encoded (RFC 8089): what a local directory or file
+/// is as a URL.
+std::string file_url(const std::string& absolute_path);
+
 /// Url::parse(url).origin(), or "" when `url` does not parse.
 std::string origin_of(std::string_view url);
 

@@ -27,6 +27,8 @@ std::map<std::string, std::string> lock_inputs(const manifest::Manifest& manifes
     std::string indexes;
     for (const auto& index : manifest.indexes) {
         // URLs are credential-free: a rotated token does not make a lock stale.
+        if (index.kind == manifest::IndexKind::find_links)
+            indexes += "find_links\n";  // only then: earlier locks' digests stay valid
         indexes += "name " + index.name + "\nurl " + index.url + "\nmirrors\n" +
                    joined(index.mirrors) + "packages\n" + joined(index.packages) + "\n";
     }

@@ -232,6 +232,8 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
     index_options.cache_dir = options.cache_dir;
     index_options.cache_mode = options.cache_mode;
     index_options.network = options.network;
+    if (options.retries)
+        index_options.retries = *options.retries;
     index::IndexClient index(manifest.indexes, index_options);
     bool with_python = !manifest.python.requirements.empty();
 
@@ -257,6 +259,8 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
             channel_options.network.credentials =
                 std::make_shared<net::CredentialStore>(manifest::credential_store(manifest));
         }
+        if (options.retries)
+            channel_options.retries = *options.retries;
         channels =
             std::make_unique<index::ChannelClient>(manifest.conda->channels, channel_options);
         std::vector<std::string> subdirs;

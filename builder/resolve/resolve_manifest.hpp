@@ -10,6 +10,7 @@
 #include "core/target/target.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct ResolveOptions {
     net::CacheMode cache_mode = net::CacheMode::revalidate;
     std::string explain;          ///< a package to explain (`lock --explain`); empty: none
     net::NetworkOptions network;  ///< `--cert`; credentials (null: the manifest's)
+    std::optional<int> retries;   ///< pip's `retries`: attempts per index request
 };
 
 struct TargetReport {

@@ -165,5 +165,7 @@ def clean_env(**extra):
     """The environment for airlock runs: no proxies or PIP_* leaking in from this machine."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("PIP_") and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
+    env["PIP_CONFIG_FILE"] = os.devnull  # airlock-build reads pip.conf and .netrc: not this machine's
+    env["NETRC"] = os.devnull
     env.update(extra)
     return env

@@ -2,7 +2,8 @@
 
 This machine (and many CI hosts) sets PIP_FIND_LINKS, PIP_CERT, PIP_INDEX_URL, ...: a test's pip
 must see none of them, or it silently installs from somewhere else. clean_env() drops every PIP_*
-variable plus PYTHONPATH/PYTHONHOME/VIRTUAL_ENV; pip() also passes --isolated (no config files).
+variable plus PYTHONPATH/PYTHONHOME/VIRTUAL_ENV (and points PIP_CONFIG_FILE and NETRC at
+os.devnull, so neither pip nor airlock-build reads this machine's pip.conf or .netrc); pip() also passes --isolated (no config files).
 """
 
 import json
@@ -22,6 +23,10 @@ def clean_env(extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k not in _DROP}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env["PIP_NO_INPUT"] = "1"
+    # No pip configuration file (pip's own rule for os.devnull) and no ~/.netrc: airlock-build
+    # reads both (tests of that set their own files).
+    env["PIP_CONFIG_FILE"] = os.devnull
+    env["NETRC"] = os.devnull
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     if extra:
         env.update(extra)
