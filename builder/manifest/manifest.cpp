@@ -418,7 +418,36 @@ bool is_url(std::string_view text) {
            text.starts_with("file://");
 }
 
-CondaSpec read_conda(const Reader& r, const toml::table& table) {
+std::string place(const SourceLocation& where) {
+    return where.line == 0
+               ? where.file
+               : where.file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+}
+
+/// A URL from a settings file, credential-free, its `user:password@` into `credentials`.
+std::string settings_url(const SettingText& value, std::string_view key,
+                         std::vector<RootCredentials>& credentials) {
+    std::optional<net::Credentials> secret;
+    std::optional<net::Url> parsed;
+    try {
+        parsed = net::Url::parse(value.text, &secret);
+    } catch (const Error&) {
+    }
+    if (!parsed) {
+        throw Error(place(value.where) + ": " + quote(key) +
+                        " must be an absolute http(s):// or file:// URL, got " +
+                        quote(net::redact(value.text)),
+                    Exit::user);
+    }
+    std::string url = parsed->without_fragment();
+    while (url.size() > 8 && url.back() == '/')
+        url.pop_back();
+    if (secret)
+        credentials.push_back({url, std::move(*secret)});
+    return url;
+}
+
+CondaSpec read_conda(const Reader& r, const toml::table& table, const CondaDefaults& rc) {
     r.check_keys(
         table, "[conda]",
         {"channels", "channel_alias", "custom_channels", "mirrors", "channel_priority", "specs"});
@@ -428,6 +457,9 @@ CondaSpec read_conda(const Reader& r, const toml::table& table) {
         conda.channel_alias =
             r.url_value(*alias, "channel_alias", "channel_alias = \"https://conda.anaconda.org\"",
                         conda.credentials);
+    } else if (rc.channel_alias) {
+        conda.channel_alias = settings_url(*rc.channel_alias, "channel_alias", conda.credentials);
+        conda.channel_alias_origin = place(rc.channel_alias->where);
     }
     std::map<std::string, std::string> custom;
     if (auto node = table.get("custom_channels")) {
@@ -440,6 +472,9 @@ CondaSpec read_conda(const Reader& r, const toml::table& table) {
                 value, "custom_channels", "pytorch = \"https://mirror.example/anaconda/cloud\"",
                 conda.credentials);
         }
+    } else {
+        for (const auto& [name, value] : rc.custom_channels)
+            custom[name] = settings_url(value, "custom_channels", conda.credentials);
     }
     std::map<std::string, std::pair<std::vector<std::string>, const toml::node*>> mirrors;
     if (auto node = table.get("mirrors")) {
@@ -467,44 +502,81 @@ CondaSpec read_conda(const Reader& r, const toml::table& table) {
                                        "\"flexible\"");
         }
     }
-    auto channels = r.required(table, "channels", "[conda]", "channels = [\"conda-forge\"]");
-    auto names = r.string_array(*channels, "channels");
-    if (names.empty()) {
-        r.fail(channels->source(),
-               "`channels` is empty; list the channels to take packages from, in priority "
-               "order, e.g. channels = [\"conda-forge\"]");
+    // The channels as written: the manifest's, else .condarc's.
+    struct Written {
+        std::string name;
+        const toml::node* node = nullptr;  ///< the manifest's element, or null
+        SourceLocation where;
+    };
+    std::vector<Written> written;
+    auto channels = table.get("channels");
+    if (channels || rc.channels.empty()) {
+        channels = r.required(table, "channels", "[conda]",
+                              "channels = [\"conda-forge\"] (or list them in ~/.condarc)");
+        auto names = r.string_array(*channels, "channels");
+        if (names.empty()) {
+            r.fail(channels->source(),
+                   "`channels` is empty; list the channels to take packages from, in priority "
+                   "order, e.g. channels = [\"conda-forge\"]");
+        }
+        std::size_t i = 0;
+        for (auto&& element : *channels->as_array())
+            written.push_back({names[i++], &element, r.location(element.source())});
+    } else {
+        for (const auto& value : rc.channels)
+            written.push_back({value.text, nullptr, value.where});
+    }
+    auto fail_at = [&](const Written& w, const std::string& message) {
+        if (w.node)
+            r.fail(w.node->source(), message);
+        throw Error(place(w.where) + ": " + message, Exit::user);
+    };
+    // `defaults` stands for default_channels (.condarc's, else conda's own).
+    std::vector<Written> expanded;
+    for (const auto& w : written) {
+        if (w.name != "defaults") {
+            expanded.push_back(w);
+            continue;
+        }
+        if (rc.default_channels.empty()) {
+            for (const char* url :
+                 {"https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r"})
+                expanded.push_back({url, nullptr, w.where});
+        } else {
+            for (const auto& value : rc.default_channels)
+                expanded.push_back({value.text, nullptr, value.where});
+        }
     }
     std::set<std::string> seen;
-    std::size_t i = 0;
-    for (auto&& element : *channels->as_array()) {
+    for (const auto& w : expanded) {
         CondaChannel channel;
-        channel.where = r.location(element.source());
-        if (is_url(names[i]) || names[i].find("${") != std::string::npos) {
-            channel.url = r.url_value(element, "channels", "\"https://conda.anaconda.org/pytorch\"",
+        channel.where = w.where;
+        if (w.node && (is_url(w.name) || w.name.find("${") != std::string::npos)) {
+            channel.url = r.url_value(*w.node, "channels", "\"https://conda.anaconda.org/pytorch\"",
                                       conda.credentials);
             channel.name = channel.url;
-        } else if (is_channel_name(names[i])) {
-            channel.name = names[i];
-            auto root = custom.find(names[i].substr(0, names[i].find('/')));
+        } else if (is_url(w.name)) {
+            channel.url = settings_url({w.name, w.where}, "channels", conda.credentials);
+            channel.name = channel.url;
+        } else if (is_channel_name(w.name)) {
+            channel.name = w.name;
+            auto root = custom.find(w.name.substr(0, w.name.find('/')));
             channel.url =
-                (root != custom.end() ? root->second : conda.channel_alias) + "/" + names[i];
+                (root != custom.end() ? root->second : conda.channel_alias) + "/" + w.name;
         } else {
-            r.fail(element.source(),
-                   quote(names[i]) +
-                       " is not a channel; write a name such as \"conda-forge\" (found under "
-                       "`channel_alias`) or a full URL such as "
-                       "\"https://conda.anaconda.org/pytorch\"");
+            fail_at(w, quote(w.name) +
+                           " is not a channel; write a name such as \"conda-forge\" (found under "
+                           "`channel_alias`) or a full URL such as "
+                           "\"https://conda.anaconda.org/pytorch\"");
         }
         if (!seen.insert(channel.url).second) {
-            r.fail(element.source(),
-                   "the channel " + quote(names[i]) + " is listed twice; list each channel once");
+            fail_at(w, "the channel " + quote(w.name) + " is listed twice; list each channel once");
         }
         if (auto m = mirrors.find(channel.name); m != mirrors.end()) {
             channel.mirrors = m->second.first;
             mirrors.erase(m);
         }
         conda.channels.push_back(std::move(channel));
-        ++i;
     }
     for (auto& [name, entry] : mirrors) {
         r.fail(entry.second->source(),
@@ -691,7 +763,7 @@ Manifest parse_manifest(std::string_view text, const std::filesystem::path& path
     }
 
     if (auto conda = root.get("conda"))
-        manifest.conda = read_conda(r, r.table_value(*conda, "conda"));
+        manifest.conda = read_conda(r, r.table_value(*conda, "conda"), defaults.conda);
 
     auto python = root.get("python");
     if (!python && (manifest.conda || packages == Packages::optional))

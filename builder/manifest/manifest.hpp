@@ -11,6 +11,7 @@
 /// [python]   requirements = [...], prereleases? = "if-necessary-or-explicit",
 ///            constraints? = [...], hashes? = { name = ["sha256:<hex>", ...] }
 /// [conda]    channels, specs, channel_alias?, custom_channels?, mirrors?, channel_priority?
+///            (channels, channel_alias, custom_channels default to .condarc's: condarc.hpp)
 /// ```
 /// A manifest has [python], [conda] or both.
 /// Every problem is reported as `file:line:col`, the line and a caret, and says what to do.
@@ -89,7 +90,8 @@ struct PythonSpec {
 enum class ChannelPriority { strict, flexible };
 
 /// One conda channel, resolved to its URL (no trailing slash): a name under `channel_alias` or
-/// its `custom_channels` root, or a full URL as written.
+/// its `custom_channels` root, or a full URL as written. `defaults` stands for the
+/// `default_channels` (.condarc's, else conda's: repo.anaconda.com/pkgs/main and pkgs/r).
 struct CondaChannel {
     std::string name;                  ///< as written: `conda-forge`, or the URL
     std::string url;                   ///< `https://conda.anaconda.org/conda-forge`
@@ -100,6 +102,8 @@ struct CondaChannel {
 struct CondaSpec {
     std::vector<CondaChannel> channels;  ///< in priority order (first = highest)
     std::string channel_alias = "https://conda.anaconda.org";
+    /// Where `channel_alias` came from when not the manifest (a .condarc line); "" otherwise.
+    std::string channel_alias_origin;
     ChannelPriority channel_priority = ChannelPriority::strict;
     std::vector<std::string> specs;     ///< MatchSpec strings as written
     std::vector<SourceLocation> where;  ///< one per spec
@@ -120,6 +124,20 @@ struct Manifest {
 /// Looks up an environment variable for `${NAME}` expansion; nullopt when unset.
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
+/// A value from a settings file (or a variable: `where.file` is its name, line 0) and its place.
+struct SettingText {
+    std::string text;
+    SourceLocation where;
+};
+
+/// conda's settings (condarc.hpp) for a [conda] that omits them.
+struct CondaDefaults {
+    std::vector<SettingText> channels;                   ///< when [conda] has no `channels`
+    std::optional<SettingText> channel_alias;            ///< when [conda] has no `channel_alias`
+    std::map<std::string, SettingText> custom_channels;  ///< when it has no `custom_channels`
+    std::vector<SettingText> default_channels;           ///< what the channel `defaults` stands for
+};
+
 /// What the manifest falls back on, or is overridden by (user_settings.hpp fills it).
 struct ManifestDefaults {
     /// Used when the manifest has no [[index]] (pip's index-url, extra-index-url, find-links).
@@ -128,6 +146,7 @@ struct ManifestDefaults {
     std::vector<IndexSpec> override_indexes;
     /// Asked before every other index (the command line's --find-links).
     std::vector<IndexSpec> find_links;
+    CondaDefaults conda;
 };
 
 /// The process environment (std::getenv).

@@ -1,5 +1,6 @@
 #include "builder/manifest/user_settings.hpp"
 
+#include "builder/manifest/condarc.hpp"
 #include "builder/manifest/index_credentials.hpp"
 #include "builder/manifest/pip_config.hpp"
 #include "builder/net/tls.hpp"
@@ -184,8 +185,11 @@ UserSettings read_user_settings(const CommandLineSettings& command_line, const E
         settings.trusted_hosts_origin = hosts->origin;
     }
 
-    if (!command_line.isolated)
+    if (!command_line.isolated) {
+        settings.defaults.conda = within("reading conda's configuration (.condarc)",
+                                         [&] { return read_condarc(env).settings; });
         settings.netrc = net::read_netrc(env);
+    }
     return settings;
 }
 
@@ -209,7 +213,7 @@ net::NetworkOptions network_options(const Manifest& manifest, const UserSettings
 std::vector<SettingLine> describe_settings(const Manifest& manifest, const UserSettings& settings) {
     std::vector<SettingLine> lines;
     auto manifest_at = [&](const SourceLocation& where) {
-        return where.file + ":" + std::to_string(where.line);
+        return where.line == 0 ? where.file : where.file + ":" + std::to_string(where.line);
     };
     std::set<std::string> hosts;
     auto note_host = [&](const std::string& url) {
@@ -227,6 +231,9 @@ std::vector<SettingLine> describe_settings(const Manifest& manifest, const UserS
         }
     }
     if (manifest.conda) {
+        if (!manifest.conda->channel_alias_origin.empty())
+            lines.push_back({"channel_alias", manifest.conda->channel_alias,
+                             manifest.conda->channel_alias_origin});
         for (const auto& channel : manifest.conda->channels) {
             lines.push_back(
                 {"channel", channel.name + " " + channel.url, manifest_at(channel.where)});

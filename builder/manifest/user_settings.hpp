@@ -1,13 +1,14 @@
 #pragma once
-/// The settings users already have — pip's configuration (pip_config.hpp), `.netrc`
-/// (builder/net/netrc.hpp) — and the command line, gathered once with where each came from,
-/// so `--verbose` can show them and the manifest can be loaded with them.
+/// The settings users already have — pip's configuration (pip_config.hpp), conda's (condarc.hpp),
+/// `.netrc` (builder/net/netrc.hpp) — and the command line, gathered once with where each came
+/// from, so `--verbose` can show them and the manifest can be loaded with them.
 ///
 /// Precedence, highest first: the command line; the manifest; `PIP_*` variables; pip's files.
 /// pip's index-url, extra-index-url and find-links are used only when the manifest has no
 /// [[index]] (the command line's --index-url, --extra-index-url and --find-links replace the
 /// manifest's); cert, timeout, retries and trusted-host apply to every request unless the
-/// command line sets them.
+/// command line sets them. .condarc's channels, channel_alias and custom_channels are used for a
+/// [conda] that omits them; CONDA_CHANNELS, CONDA_CHANNEL_ALIAS override the files.
 
 #include "builder/manifest/manifest.hpp"
 #include "builder/net/netrc.hpp"
@@ -30,7 +31,7 @@ struct CommandLineSettings {
     std::string cert;                           ///< --cert
     std::optional<int> retries;                 ///< --retries, when given
     std::optional<int> timeout;                 ///< --stall-timeout, when given
-    bool isolated = false;                      ///< --isolated: no pip.conf, PIP_*, .netrc
+    bool isolated = false;  ///< --isolated: no pip.conf, PIP_*, .condarc, CONDA_*, .netrc
 };
 
 /// One effective setting, for `--verbose`.
@@ -53,8 +54,8 @@ struct UserSettings {
     std::vector<net::NetrcEntry> netrc;
 };
 
-/// Reads pip's configuration and `.netrc` (unless `isolated`) and combines them with the command
-/// line. Throws Error naming the file or variable of a malformed value.
+/// Reads pip's and conda's configuration and `.netrc` (unless `isolated`) and combines them with
+/// the command line. Throws Error naming the file or variable of a malformed value.
 UserSettings read_user_settings(const CommandLineSettings& command_line, const EnvLookup& env);
 
 /// `base` (the command line's network options) with what the settings give: the CA bundle,
