@@ -20,6 +20,7 @@ struct InstallArgs {
     std::string use;
     std::string target;
     std::string tmp_dir;
+    bool update = false;
     bool dry_run = false;
     bool json = false;
     bool quiet = false;
@@ -59,10 +60,12 @@ void run_install(const InstallArgs& a) {
                     "--python install the pip part into an existing Python");
         install::conda::PrefixBackendOptions p;
         p.prefix = a.prefix;
+        p.update = a.update;
         if (!a.use.empty())
             p.use = a.use;
         p.command = "airlock-install install " + a.bundle + " --prefix " + a.prefix +
-                    (a.target.empty() ? "" : " --target " + a.target);
+                    (a.target.empty() ? "" : " --target " + a.target) +
+                    (a.update ? " --update" : "");
         install::conda::PrefixBackend backend(std::move(p));
         within("installing the bundle " + quote(a.bundle), [&] {
             install::install(o, backend, a.quiet && !a.dry_run ? quiet_stream() : std::cout,
@@ -78,6 +81,9 @@ void run_install(const InstallArgs& a) {
             .with_hint(
                 "--sync removes what the bundle does not list; it is refused for a "
                 "system interpreter (--python) and a conda prefix");
+    if (a.update)
+        throw Error("--update needs --prefix DIR", Exit::usage)
+            .with_hint("--update replaces the packages of the conda environment at --prefix");
     install::VenvOptions v;
     v.sync = a.sync;
     if (!a.venv.empty())
@@ -118,6 +124,9 @@ void add_install_command(CLI::App& app) {
     cmd->add_option("--use", args->use,
                     "with --prefix: create the environment with conda, mamba or micromamba from "
                     "PATH (offline, only the bundle's channel)");
+    cmd->add_flag("--update", args->update,
+                  "with --prefix: update the existing conda environment there, replacing only "
+                  "the packages that change (all or nothing)");
     cmd->add_option("--target", args->target,
                     "the bundle target to install (default: the one that fits)");
     cmd->add_option("--tmp-dir", args->tmp_dir,

@@ -154,9 +154,23 @@ void PrefixBackend::check_destination() const {
                             " holds a control character",
                         Exit::usage);
     std::error_code ec;
-    if (fs::exists(fs::symlink_status(prefix_, ec)) && !is_empty_dir(prefix_))
+    if (o_.update) {
+        if (o_.use)
+            throw Error("--update cannot be combined with --use", Exit::usage)
+                .with_hint("leave --use out: airlock updates the environment itself");
+        if (!fs::is_directory(fs::symlink_status(prefix_ / "conda-meta", ec)) ||
+            !fs::is_directory(fs::symlink_status(prefix_, ec)))
+            throw Error(quote(prefix_.string()) +
+                        " is not a conda environment (no conda-meta/ directory)")
+                .with_hint(
+                    "--update replaces the packages of an existing environment; leave it "
+                    "out to create a new one");
+    } else if (fs::exists(fs::symlink_status(prefix_, ec)) && !is_empty_dir(prefix_)) {
         throw Error(quote(prefix_.string()) + " exists and is not an empty directory")
-            .with_hint("choose a new directory for --prefix (it is created)");
+            .with_hint(
+                "choose a new directory for --prefix (it is created), or pass --update to update "
+                "the conda environment in it (only what changes is replaced)");
+    }
     if (o_.use && *o_.use != "conda" && *o_.use != "mamba" && *o_.use != "micromamba")
         throw Error("--use " + quote(terminal_text(*o_.use)) + ": not a tool airlock can use",
                     Exit::usage)
@@ -247,7 +261,8 @@ std::string PrefixBackend::destination() const {
 }
 
 void PrefixBackend::plan_destination(std::ostream& out) const {
-    out << "  prefix:      " << prefix_.string() << " (to be created)\n";
+    out << "  prefix:      " << prefix_.string()
+        << (o_.update ? " (to be updated: only what changes)" : " (to be created)") << "\n";
 }
 
 std::vector<std::string> PrefixBackend::plan_steps(const bundle::BundleManifest& m,
@@ -263,6 +278,11 @@ std::vector<std::string> PrefixBackend::plan_steps(const bundle::BundleManifest&
         steps.push_back(host::render_command(tool_command(*tool_, prefix_, unpacked / "conda",
                                                           unpacked / (rel + ".local"))) +
                         "   (" + std::to_string(n) + " conda packages)");
+    else if (o_.update)
+        steps.push_back("update the conda environment " + prefix_.string() + " to the " +
+                        std::to_string(n) + " conda packages in the order of " + rel +
+                        " (unchanged ones stay; each new one checked against its "
+                        "info/paths.json)");
     else
         steps.push_back("create the conda environment " + prefix_.string() + " from " +
                         std::to_string(n) + " conda packages in the order of " + rel +
@@ -303,8 +323,9 @@ void PrefixBackend::install(const UnpackedBundle& b, std::ostream& out, std::ost
         if (!with_pip)
             return;
         run_pip(prefix / "bin" / "python", b, out,
-                "see pip's message above; the conda environment created for this install was "
-                "removed");
+                o_.update ? "see pip's message above; the conda environment was put back as it was"
+                          : "see pip's message above; the conda environment created for this "
+                            "install was removed");
     };
 
     if (tool_) {
@@ -334,6 +355,7 @@ void PrefixBackend::install(const UnpackedBundle& b, std::ostream& out, std::ost
 
     PrefixOptions po;
     po.prefix = prefix_;
+    po.update = o_.update;
     po.tmp_dir = b.root;
     po.command = o_.command;
     for (const auto& s : b.target.conda_specs)
@@ -353,6 +375,12 @@ void PrefixBackend::install(const UnpackedBundle& b, std::ostream& out, std::ost
     }
     po.before_commit = pip_part;
     auto summary = install_prefix(po, out, err);
+    if (o_.update) {
+        out << "updated " << prefix_.string() << ": " << summary.packages
+            << " conda packages installed (" << summary.files << " paths), " << summary.removed
+            << " removed, " << summary.unchanged << " unchanged\n";
+        return;
+    }
     out << "installed " << summary.packages << " conda packages (" << summary.files
         << " paths) into " << prefix_.string() << "\n";
 }

@@ -3,7 +3,8 @@
 /// environment at `--prefix` — its packages installed in the order of
 /// `airlock/conda.<target>.txt` with airlock's own prefix installer (prefix_installer.hpp; or with
 /// conda, mamba or micromamba from the host, `--use`), then, for mixed targets, the pip part with
-/// the new environment's own Python. All or nothing: a failure at any step leaves no prefix.
+/// the new environment's own Python. All or nothing: a failure at any step leaves no prefix (with
+/// `--update`: the existing prefix as it was).
 
 #include "installer/host/cuda_driver.hpp"
 #include "installer/host/host.hpp"
@@ -17,7 +18,10 @@
 namespace airlock::install::conda {
 
 struct PrefixBackendOptions {
-    std::filesystem::path prefix;  ///< must not exist, or be an empty directory
+    std::filesystem::path prefix;  ///< must not exist, or be an empty directory (see update)
+    /// `--update`: the prefix is an existing conda environment; replace only what changes, and
+    /// leave it as it was on any failure.
+    bool update = false;
     /// `conda`, `mamba` or `micromamba`: create the environment with that program from PATH
     /// (offline, only the bundle's channel) instead of airlock's installer.
     std::optional<std::string> use;

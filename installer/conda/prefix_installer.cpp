@@ -5,7 +5,9 @@
 #include "core/bundle/checked_text.hpp"
 #include "core/conda/package_archive.hpp"
 #include "core/digest/sha256.hpp"
+#include "installer/conda/installed_records.hpp"
 #include "installer/conda/placeholder.hpp"
+#include "installer/conda/prefix_journal.hpp"
 #include "installer/conda/prefix_record.hpp"
 #include "installer/conda/python_layout.hpp"
 #include "installer/conda/shebang.hpp"
@@ -22,6 +24,7 @@
 #include <ctime>
 #include <map>
 #include <ostream>
+#include <set>
 
 namespace airlock::install::conda {
 namespace fs = std::filesystem;
@@ -148,6 +151,7 @@ struct Package {
     const CondaPackage* source = nullptr;
     ExtractedPackage extracted;
     bool noarch_python = false;
+    bool keep = false;  ///< with update: installed already, left as it is
     std::vector<InstalledPath> paths;
     std::vector<std::pair<std::string, std::string>> to_compile;  ///< (prefix path, pyc path)
 };
@@ -303,13 +307,23 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
         if (static_cast<unsigned char>(c) < 0x20)
             throw Error("the prefix " + quote(prefix) + " holds a control character", Exit::usage);
     std::error_code ec;
-    if (fs::exists(fs::symlink_status(dest, ec)) && !is_empty_dir(dest))
+    std::vector<InstalledRecord> installed;
+    if (o.update) {
+        if (!fs::is_directory(fs::symlink_status(dest, ec)) ||
+            !fs::is_directory(fs::symlink_status(dest / "conda-meta", ec)))
+            throw Error(quote(prefix) + " is not a conda environment (no conda-meta/ directory)")
+                .with_hint("leave --update out to create a new environment there");
+        installed = within("reading the environment " + quote(prefix),
+                           [&] { return read_installed_records(dest); });
+    } else if (fs::exists(fs::symlink_status(dest, ec)) && !is_empty_dir(dest)) {
         throw Error(quote(prefix) + " exists and is not an empty directory")
             .with_hint("choose a new directory for --prefix (it is created)");
+    }
     if (o.packages.empty())
         throw Error("no conda packages to install", Exit::usage);
 
-    const fs::path parent = o.tmp_dir.value_or(dest.parent_path());
+    // An update stages beside the prefix: everything moves in by rename.
+    const fs::path parent = o.update ? dest.parent_path() : o.tmp_dir.value_or(dest.parent_path());
     TempTree tmp(parent, ".airlock-conda-");
     const fs::path stage_dir = tmp.path() / "prefix";
     fs::create_directory(stage_dir);
@@ -346,6 +360,51 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
             throw Error(quote(ex.index.stem()) +
                         " is a noarch: python package, but no python package is installed with it")
                 .with_hint("install it together with a python package");
+    }
+
+    // With update: what stays (same name-version-build and sha256), what goes.
+    std::vector<const InstalledRecord*> removed;
+    std::set<std::string> kept_files;  ///< a path two packages list stays with the kept one
+    std::size_t kept = 0;
+    if (o.update) {
+        std::map<std::string, const InstalledRecord*> by_stem;
+        for (const auto& r : installed)
+            by_stem[r.stem()] = &r;
+        for (auto& p : packages) {
+            const auto& ex = p.extracted;
+            auto it = by_stem.find(ex.index.stem());
+            if (it == by_stem.end() || it->second->name != ex.index.name ||
+                it->second->sha256.empty())
+                continue;
+            const std::string sha =
+                p.source->sha256.empty() ? digest::sha256_file(p.source->file) : p.source->sha256;
+            p.keep = it->second->sha256 == sha;
+        }
+        bool python_kept = true;
+        for (const auto& p : packages)
+            if (p.extracted.index.name == "python")
+                python_kept = p.keep;
+        std::set<std::string> kept_stems;
+        for (auto& p : packages) {
+            // A new Python: the noarch packages move to its site-packages.
+            if (p.noarch_python && !python_kept)
+                p.keep = false;
+            if (p.keep) {
+                kept_stems.insert(p.extracted.index.stem());
+                ++kept;
+            }
+        }
+        for (const auto& r : installed)
+            if (!kept_stems.contains(r.stem()))
+                removed.push_back(&r);
+            else
+                kept_files.insert(r.files.begin(), r.files.end());
+    }
+
+    for (auto& p : packages) {
+        if (p.keep)
+            continue;
+        const auto& ex = p.extracted;
         for (const auto& e : ex.paths.entries)
             if (e.prefix_placeholder && e.file_mode == FileMode::binary &&
                 prefix.size() > e.prefix_placeholder->size())
@@ -366,6 +425,8 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
     Stage stage(stage_dir, err);
     for (auto& p : packages) {
         throw_if_interrupted();
+        if (p.keep)
+            continue;
         within("installing " + quote(p.extracted.index.stem()),
                [&] { link_package(p, stage, prefix, python); });
     }
@@ -374,7 +435,8 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
         for (const auto& p : packages)
             any = any || !p.to_compile.empty();
         std::error_code e2;
-        if (any && !fs::exists(stage_dir / python->executable, e2))
+        if (any && !fs::exists(stage_dir / python->executable, e2) &&
+            !(o.update && fs::exists(dest / python->executable, e2)))
             throw Error("the python package has no " + quote(python->executable) +
                         " to byte-compile with");
     }
@@ -382,10 +444,29 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
     // 4. Into place. The environment's own programs (the Python that byte-compiles) find their
     // libraries and files only under the final prefix, so the rest runs there; a failure from
     // here on removes the prefix again.
+    // With update, the removed packages go aside and the staged tree moves in under the journal,
+    // which puts everything back on any failure until it is committed.
     throw_if_interrupted();
-    CreatedDirectory created(dest);
-    if (::rename(stage_dir.c_str(), dest.c_str()) != 0)
-        system_error("cannot move the new environment to", dest);
+    std::optional<CreatedDirectory> created;
+    std::optional<PrefixJournal> journal;
+    if (o.update) {
+        journal.emplace(dest, tmp.path() / "backup", err);
+        for (const auto* r : removed) {
+            for (auto f = r->files.rbegin(); f != r->files.rend(); ++f)
+                if (!kept_files.contains(*f))
+                    journal->move_aside(*f);
+            journal->move_aside("conda-meta/" + r->record_file);
+        }
+        journal->move_in(stage_dir);
+        for (const auto& p : packages)
+            for (const auto& c : p.to_compile)
+                if (struct stat st{}; ::lstat((dest / c.second).c_str(), &st) != 0)
+                    journal->created(c.second);
+    } else {
+        created.emplace(dest);
+        if (::rename(stage_dir.c_str(), dest.c_str()) != 0)
+            system_error("cannot move the new environment to", dest);
+    }
     if (python)
         byte_compile(packages, dest, prefix, *python, tmp.path(), out);
 
@@ -395,6 +476,8 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
     PrefixSummary summary;
     std::vector<std::string> dists;
     for (auto& p : packages) {
+        if (p.keep)
+            continue;
         const auto& ex = p.extracted;
         PrefixRecordInput in;
         in.index_json = ex.index.text;
@@ -409,6 +492,8 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
         in.link_source = fs::absolute(p.source->file).string();
         in.paths = std::move(p.paths);
         summary.files += in.paths.size();
+        if (journal)
+            journal->created("conda-meta/" + ex.index.stem() + ".json");
         write_new(dest / "conda-meta" / (ex.index.stem() + ".json"), prefix_record_json(in), 0644);
         dists.push_back(dist_string(p.source->channel, ex.index.subdir, ex.index.stem()));
     }
@@ -416,12 +501,37 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
     for (auto& c : command)
         if (c == '\n' || c == '\r')
             c = ' ';
-    write_new(dest / "conda-meta" / "history", history_entry(utc_now(), command, dists, o.specs),
-              0644);
-    summary.packages = packages.size();
+    std::vector<std::string> gone;
+    for (const auto* r : removed)
+        gone.push_back(dist_string(r->channel, r->subdir, r->stem()));
+    std::string history = history_entry(utc_now(), command, dists, o.specs, gone);
+    if (journal) {
+        // The old history plus the new entry, swapped in whole.
+        const fs::path old = dest / "conda-meta" / "history";
+        if (struct stat st{}; ::lstat(old.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+            std::string before = read_whole(old);
+            if (!before.empty() && !before.ends_with('\n'))
+                before += '\n';
+            history = before + history;
+        }
+        const fs::path next = tmp.path() / "history";
+        write_new(next, history, 0644);
+        journal->move_aside("conda-meta/history");
+        if (::rename(next.c_str(), old.c_str()) != 0)
+            system_error("cannot write", old);
+        journal->created("conda-meta/history");
+    } else {
+        write_new(dest / "conda-meta" / "history", history, 0644);
+    }
+    summary.packages = packages.size() - kept;
+    summary.removed = removed.size();
+    summary.unchanged = kept;
     if (o.before_commit)
         o.before_commit(dest);
-    created.commit();
+    if (created)
+        created->commit();
+    if (journal)
+        journal->commit();
     tmp.remove();
     return summary;
 }

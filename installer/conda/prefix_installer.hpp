@@ -6,6 +6,11 @@
 /// that Python, and `conda-meta/` written so conda, mamba and micromamba see their own
 /// environment. Everything is built in a temporary directory next to the destination and
 /// renamed into place at the end: a failure leaves nothing.
+///
+/// With `update`, the destination is an existing environment instead: the packages it holds
+/// (conda-meta/) that the new list has with the same name-version-build and sha256 stay untouched,
+/// the others are removed and the new ones built in the staging tree beside it, then everything
+/// is swapped in under a journal (prefix_journal.hpp): a failure leaves the prefix as it was.
 
 #include <cstdint>
 #include <filesystem>
@@ -27,7 +32,9 @@ struct CondaPackage {
 };
 
 struct PrefixOptions {
-    std::filesystem::path prefix;                  ///< must not exist, or be an empty directory
+    std::filesystem::path prefix;  ///< must not exist, or be an empty directory (see update)
+    /// The prefix is an existing conda environment (conda-meta/): replace only what changes.
+    bool update = false;
     std::vector<CondaPackage> packages;            ///< in install order (dependencies first)
     std::optional<std::filesystem::path> tmp_dir;  ///< default: the prefix's parent
     std::string command;                           ///< for conda-meta/history
@@ -38,12 +45,15 @@ struct PrefixOptions {
 };
 
 struct PrefixSummary {
-    std::size_t packages = 0;
-    std::size_t files = 0;  ///< paths recorded in conda-meta (files, links, pyc, scripts)
+    std::size_t packages = 0;   ///< installed (with update: added or replaced)
+    std::size_t removed = 0;    ///< with update: packages taken out (replaced ones included)
+    std::size_t unchanged = 0;  ///< with update: packages left as they were
+    std::size_t files = 0;      ///< paths recorded in conda-meta (files, links, pyc, scripts)
 };
 
 /// Installs `options.packages` into `options.prefix`, printing progress to `out` and warnings
-/// (clobbered paths, post-link scripts not run) to `err`. Throws Error, leaving nothing behind.
+/// (clobbered paths, post-link scripts not run) to `err`. Throws Error, leaving nothing behind
+/// (with update: the prefix as it was).
 PrefixSummary install_prefix(const PrefixOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace airlock::install::conda

@@ -69,9 +69,13 @@ std::string dist_string(const std::string& channel, const std::string& subdir,
 }
 
 std::string history_entry(const std::string& utc_time, const std::string& command,
-                          std::vector<std::string> dists, const std::vector<std::string>& specs) {
+                          std::vector<std::string> dists, const std::vector<std::string>& specs,
+                          std::vector<std::string> removed) {
     std::sort(dists.begin(), dists.end());
+    std::sort(removed.begin(), removed.end());
     std::string out = "==> " + utc_time + " <==\n# cmd: " + command + "\n";
+    for (const auto& d : removed)
+        out += "-" + d + "\n";
     for (const auto& d : dists)
         out += "+" + d + "\n";
     if (!specs.empty()) {

@@ -48,9 +48,11 @@ std::string prefix_record_json(const PrefixRecordInput& input);
 std::string dist_string(const std::string& channel, const std::string& subdir,
                         const std::string& stem);
 
-/// One history entry: `==> time <==`, `# cmd: command`, a `+dist` line per package (sorted) and
-/// `# update specs: ['spec', …]` when specs were requested.
+/// One history entry: `==> time <==`, `# cmd: command`, a `-dist` line per removed package and a
+/// `+dist` line per installed one (each sorted) and `# update specs: ['spec', …]` when specs were
+/// requested.
 std::string history_entry(const std::string& utc_time, const std::string& command,
-                          std::vector<std::string> dists, const std::vector<std::string>& specs);
+                          std::vector<std::string> dists, const std::vector<std::string>& specs,
+                          std::vector<std::string> removed = {});
 
 }  // namespace airlock::install::conda
