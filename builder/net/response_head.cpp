@@ -2,23 +2,16 @@
 
 #include "builder/net/retry_policy.hpp"
 #include "core/base/ascii_lower.hpp"
+#include "core/base/ascii_space.hpp"
 
 #include <cctype>
 
 namespace airlock::net {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
-}
-
 /// Digits only, at most 19 of them (no overflow); empty otherwise.
 std::optional<std::uint64_t> parse_u64(std::string_view s) {
-    s = trim(s);
+    s = ascii_trim(s);
     if (s.empty() || s.size() > 19)
         return std::nullopt;
     std::uint64_t value = 0;
@@ -33,7 +26,7 @@ std::optional<std::uint64_t> parse_u64(std::string_view s) {
 }  // namespace
 
 void parse_header_line(std::string_view line, ResponseHead& head, std::int64_t now_unix) {
-    line = trim(line);
+    line = ascii_trim(line);
     if (line.rfind("HTTP/", 0) == 0) {
         head = ResponseHead{};
         auto space = line.find(' ');
@@ -44,8 +37,8 @@ void parse_header_line(std::string_view line, ResponseHead& head, std::int64_t n
     auto colon = line.find(':');
     if (colon == std::string_view::npos)
         return;
-    auto name = ascii_lower(trim(line.substr(0, colon)));
-    auto value = trim(line.substr(colon + 1));
+    auto name = ascii_lower(ascii_trim(line.substr(0, colon)));
+    auto value = ascii_trim(line.substr(colon + 1));
     if (name == "content-length") {
         head.content_length = parse_u64(value);
     } else if (name == "content-range") {

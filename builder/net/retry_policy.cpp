@@ -1,19 +1,13 @@
 #include "builder/net/retry_policy.hpp"
 
+#include "core/base/ascii_space.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 
 namespace airlock::net {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
-}
 
 /// Parses all of `text` with strptime format `format` (C locale names); empty on any mismatch.
 std::optional<std::int64_t> parse_with(const std::string& text, const char* format) {
@@ -52,7 +46,7 @@ StatusClass classify_status(long status) {
 }
 
 std::optional<std::int64_t> parse_http_date(std::string_view value) {
-    std::string text(trim(value));
+    std::string text(ascii_trim(value));
     if (text.size() < 20 || text.size() > 40)
         return std::nullopt;
     // IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT"; RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT";
@@ -67,7 +61,7 @@ std::optional<std::int64_t> parse_http_date(std::string_view value) {
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::int64_t now_unix) {
-    auto v = trim(value);
+    auto v = ascii_trim(value);
     if (v.empty())
         return std::nullopt;
     if (std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {

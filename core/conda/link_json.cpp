@@ -1,19 +1,12 @@
 #include "core/conda/link_json.hpp"
 
+#include "core/base/ascii_space.hpp"
 #include "core/base/error.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace airlock::conda {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool is_identifier(std::string_view s) {
     if (s.empty() || (s.front() >= '0' && s.front() <= '9'))
@@ -61,13 +54,13 @@ EntryPoint EntryPoint::parse(std::string_view text) {
     if (eq == std::string_view::npos)
         throw bad("expected `command = module:function`");
     EntryPoint e;
-    e.command = trim(text.substr(0, eq));
-    std::string_view target = trim(text.substr(eq + 1));
+    e.command = ascii_trim(text.substr(0, eq), " \t");
+    std::string_view target = ascii_trim(text.substr(eq + 1), " \t");
     std::size_t colon = target.find(':');
     if (colon == std::string_view::npos)
         throw bad("expected `module:function` after `=`");
-    e.module = trim(target.substr(0, colon));
-    e.function = trim(target.substr(colon + 1));
+    e.module = ascii_trim(target.substr(0, colon), " \t");
+    e.function = ascii_trim(target.substr(colon + 1), " \t");
     if (!is_command(e.command))
         throw bad("the command name must be letters, digits, `_`, `-` and `.`");
     if (!is_dotted(e.module))

@@ -1,5 +1,6 @@
 #include "core/conda/match_spec.hpp"
 
+#include "core/base/ascii_space.hpp"
 #include "core/base/error.hpp"
 #include "core/conda/parse_error.hpp"
 
@@ -10,10 +11,6 @@
 namespace airlock::conda {
 
 namespace {
-
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -91,16 +88,8 @@ struct MatchSpecParser {
         return static_cast<std::size_t>(part.data() - text.data());
     }
 
-    static std::string_view trim(std::string_view s) {
-        while (!s.empty() && is_space(s.front()))
-            s.remove_prefix(1);
-        while (!s.empty() && is_space(s.back()))
-            s.remove_suffix(1);
-        return s;
-    }
-
     void set_channel(std::string_view value, std::size_t at) {
-        value = trim(value);
+        value = ascii_trim(value);
         if (value.empty())
             fail("empty channel before `::`", at, 2);
         for (std::size_t i = 0; i < value.size(); ++i) {
@@ -169,7 +158,7 @@ struct MatchSpecParser {
     std::vector<Pair> bracket_pairs(std::string_view inside) {
         std::vector<Pair> pairs;
         std::size_t i = 0;
-        auto separator = [](char c) { return c == ',' || is_space(c); };
+        auto separator = [](char c) { return c == ',' || ascii_space(c); };
         while (i < inside.size()) {
             while (i < inside.size() && separator(inside[i]))
                 ++i;
@@ -263,7 +252,7 @@ struct MatchSpecParser {
             if ((sep != ' ' && sep != '=') ||
                 std::string_view("=!|,<>~").find(before) != std::string_view::npos)
                 continue;
-            std::string_view candidate = trim(rest.substr(q + 1));
+            std::string_view candidate = ascii_trim(rest.substr(q + 1));
             if (candidate.empty() || candidate.find_first_of("-=,|<>~") != std::string_view::npos)
                 continue;
             version = rest.substr(0, q);
@@ -272,12 +261,12 @@ struct MatchSpecParser {
         }
         std::string v;
         for (char c : version) {
-            if (!is_space(c))
+            if (!ascii_space(c))
                 v += c;
         }
         if (!build.empty()) {
             for (char c : build) {
-                if (is_space(c))
+                if (ascii_space(c))
                     fail("a build string has no spaces", offset_of(build), build.size());
             }
         }
@@ -304,7 +293,7 @@ struct MatchSpecParser {
         std::string_view s = text;
         if (auto hash = s.find('#'); hash != std::string_view::npos)
             s = s.substr(0, hash);
-        s = trim(s);
+        s = ascii_trim(s);
         if (s.empty())
             fail("empty match spec");
         for (std::size_t i = 0; i < s.size(); ++i) {
@@ -325,7 +314,7 @@ struct MatchSpecParser {
             if (close + 1 != s.size())
                 fail("unexpected text after `]`", offset_of(s) + close + 1, s.size() - close - 1);
             pairs = bracket_pairs(s.substr(open + 1, close - open - 1));
-            s = trim(s.substr(0, open));
+            s = ascii_trim(s.substr(0, open));
             if (s.find('[') != std::string_view::npos)
                 fail("only one `[...]` section is allowed", offset_of(s) + s.find('['), 1);
         } else if (auto close = s.find(']'); close != std::string_view::npos) {
@@ -337,7 +326,7 @@ struct MatchSpecParser {
 
         if (auto colons = s.rfind("::"); colons != std::string_view::npos) {
             set_channel(s.substr(0, colons), offset_of(s) + colons);
-            s = trim(s.substr(colons + 2));
+            s = ascii_trim(s.substr(colons + 2));
         }
         if (auto colon = s.find(':'); colon != std::string_view::npos)
             fail("`:` here (a channel is written `channel::name`)", offset_of(s) + colon, 1);
@@ -349,7 +338,7 @@ struct MatchSpecParser {
         if (name_end == 0)
             fail("no package name found", offset_of(s), 1);
         set_name(s.substr(0, name_end), offset_of(s));
-        std::string_view rest = trim(s.substr(name_end));
+        std::string_view rest = ascii_trim(s.substr(name_end));
         if (!rest.empty())
             version_and_build(rest);
 

@@ -1,5 +1,6 @@
 #include "core/conda/version.hpp"
 
+#include "core/base/ascii_space.hpp"
 #include "core/conda/parse_error.hpp"
 
 #include <algorithm>
@@ -12,22 +13,10 @@ bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /// conda's version_check_re: `[*.+!_0-9a-z]`.
 bool is_version_char(char c) {
     return (c >= 'a' && c <= 'z') || is_digit(c) || c == '*' || c == '.' || c == '+' || c == '!' ||
            c == '_';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
 }
 
 std::vector<std::string_view> split_components(std::string_view text) {
@@ -89,7 +78,7 @@ struct VersionParser {
     }
 
     Version parse() const {
-        std::string_view trimmed = trim(input);
+        std::string_view trimmed = ascii_trim(input);
         if (trimmed.empty())
             fail("empty version string");
         std::size_t offset = static_cast<std::size_t>(trimmed.data() - input.data());

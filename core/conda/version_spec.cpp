@@ -1,5 +1,6 @@
 #include "core/conda/version_spec.hpp"
 
+#include "core/base/ascii_space.hpp"
 #include "core/base/error.hpp"
 #include "core/conda/glob.hpp"
 #include "core/conda/parse_error.hpp"
@@ -7,10 +8,6 @@
 namespace airlock::conda {
 
 namespace {
-
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 
 bool is_operator_char(char c) {
     return c == '=' || c == '<' || c == '>' || c == '!' || c == '~';
@@ -38,7 +35,7 @@ struct VersionSpecParser {
     }
 
     void skip_space() {
-        while (pos < text.size() && is_space(text[pos]))
+        while (pos < text.size() && ascii_space(text[pos]))
             ++pos;
     }
 
@@ -99,7 +96,7 @@ struct VersionSpecParser {
                text[pos] != ',')
             ++pos;
         std::size_t end = pos;
-        while (end > start && is_space(text[end - 1]))
+        while (end > start && ascii_space(text[end - 1]))
             --end;
         if (end == start)
             fail("expected a version", start, 1);
@@ -143,7 +140,7 @@ struct VersionSpecParser {
                 fail("invalid operator (one of == != < <= > >= ~= = followed by a version)", at,
                      length);
             for (char c : operand) {
-                if (is_space(c))
+                if (ascii_space(c))
                     fail("no space may follow an operator", at, length);
             }
             std::size_t operand_at = at + op.size();

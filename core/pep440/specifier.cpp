@@ -1,5 +1,6 @@
 #include "core/pep440/specifier.hpp"
 
+#include "core/base/ascii_space.hpp"
 #include "core/base/error.hpp"
 
 #include <algorithm>
@@ -7,18 +8,6 @@
 namespace airlock::pep440 {
 
 namespace {
-
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 /// Longest spelling first, so `===` is not read as `==`.
 constexpr struct {
@@ -107,7 +96,7 @@ namespace {
 /// Shared by parse() and try_parse(); `why` is filled only when asked for (parse()).
 Failure parse_specifier(std::string_view text, Operator& op, Version& version,
                         std::string& arbitrary, bool& wildcard, std::string* why) {
-    std::string_view s = trim(text);
+    std::string_view s = ascii_trim(text);
     bool found = false;
     for (const auto& o : operators) {
         if (s.substr(0, o.spelling.size()) == o.spelling) {
@@ -119,12 +108,12 @@ Failure parse_specifier(std::string_view text, Operator& op, Version& version,
     }
     if (!found)
         return Failure::no_operator;
-    s = trim(s);
+    s = ascii_trim(s);
     if (s.empty())
         return Failure::no_version;
 
     if (op == Operator::arbitrary) {
-        if (std::any_of(s.begin(), s.end(), is_space)) {
+        if (std::any_of(s.begin(), s.end(), ascii_space)) {
             if (why)
                 *why = "the text after `===` cannot contain spaces";
             return Failure::rule;
@@ -188,7 +177,7 @@ Specifier Specifier::parse(std::string_view text) {
     Failure failure = parse_specifier(text, s.op_, s.version_, s.arbitrary_, s.wildcard_, &why);
     if (failure == Failure::none)
         return s;
-    std::string message = "invalid version specifier " + quote(trim(text)) + ": ";
+    std::string message = "invalid version specifier " + quote(ascii_trim(text)) + ": ";
     switch (failure) {
         case Failure::no_operator:
             message +=
@@ -320,7 +309,7 @@ void for_each_clause(std::string_view text, F&& clause) {
     for (;;) {
         std::size_t comma = text.find(',', start);
         std::size_t end = comma == std::string_view::npos ? text.size() : comma;
-        std::string_view part = trim(text.substr(start, end - start));
+        std::string_view part = ascii_trim(text.substr(start, end - start));
         if (!part.empty() && !clause(part))
             return;
         if (comma == std::string_view::npos)
@@ -337,8 +326,8 @@ SpecifierSet SpecifierSet::parse(std::string_view text) {
         try {
             set.add(Specifier::parse(clause));
         } catch (Error& e) {
-            if (trim(text) != clause)
-                e.within("in the specifier set " + quote(trim(text)));
+            if (ascii_trim(text) != clause)
+                e.within("in the specifier set " + quote(ascii_trim(text)));
             throw;
         }
         return true;

@@ -1,5 +1,6 @@
 #include "core/pep440/version.hpp"
 
+#include "core/base/ascii_space.hpp"
 #include "core/base/error.hpp"
 
 #include <algorithm>
@@ -8,9 +9,6 @@ namespace airlock::pep440 {
 
 namespace {
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
@@ -83,10 +81,7 @@ struct Scanner {
 
 struct VersionParser {
     static Failure run(std::string_view text, Version& v, std::size_t& stop) {
-        while (!text.empty() && is_space(text.front()))
-            text.remove_prefix(1);
-        while (!text.empty() && is_space(text.back()))
-            text.remove_suffix(1);
+        text = ascii_trim(text);
         if (text.empty())
             return Failure::empty;
 
@@ -226,11 +221,7 @@ Version Version::parse(std::string_view text) {
     if (failure == Failure::none)
         return v;
 
-    std::string_view trimmed = text;
-    while (!trimmed.empty() && is_space(trimmed.front()))
-        trimmed.remove_prefix(1);
-    while (!trimmed.empty() && is_space(trimmed.back()))
-        trimmed.remove_suffix(1);
+    std::string_view trimmed = ascii_trim(text);
     std::string message = "invalid version " + quote(text) + ": ";
     switch (failure) {
         case Failure::empty:

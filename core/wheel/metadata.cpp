@@ -1,5 +1,6 @@
 #include "core/wheel/metadata.hpp"
 
+#include "core/base/ascii_space.hpp"
 #include "core/base/error.hpp"
 
 #include <utility>
@@ -7,14 +8,6 @@
 namespace airlock::wheel {
 
 namespace {
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size())
@@ -51,11 +44,11 @@ std::vector<std::pair<std::string, std::string>> read_headers(std::string_view t
         auto colon = line.find(':');
         if (colon == std::string_view::npos || colon == 0)
             break;
-        headers.emplace_back(std::string(trim(line.substr(0, colon))),
+        headers.emplace_back(std::string(ascii_trim(line.substr(0, colon), " \t")),
                              std::string(line.substr(colon + 1)));
     }
     for (auto& header : headers)
-        header.second = std::string(trim(header.second));
+        header.second = std::string(ascii_trim(header.second, " \t"));
     return headers;
 }
 

@@ -1,5 +1,6 @@
 #include "installer/conda/explicit_file.hpp"
 
+#include "core/base/ascii_space.hpp"
 #include "core/base/error.hpp"
 #include "core/base/terminal_text.hpp"
 #include "core/bundle/checked_text.hpp"
@@ -13,14 +14,6 @@ namespace {
 bool is_hex(std::string_view s) {
     return std::all_of(s.begin(), s.end(),
                        [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
 }
 
 ExplicitPackage parse_line(std::string_view line) {
@@ -71,7 +64,7 @@ std::vector<ExplicitPackage> parse_explicit_file(std::string_view text) {
         std::string_view raw = text.substr(0, nl);
         text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
         ++number;
-        std::string_view line = trim(raw);
+        std::string_view line = ascii_trim(raw, " \t\r");
         if (line.empty() || line.front() == '#')
             continue;
         if (line == "@EXPLICIT") {
