@@ -38,7 +38,7 @@ from airlock_testing import conda, programs, pythons
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bundlemaker as bm  # noqa: E402
 from install_support import installer_env, leftovers, small_wheels, unshare_available  # noqa: E402
-from test_conda_prefix import HELLO_C, PH, greet_package, hello_package  # noqa: E402
+from test_conda_prefix import PH, compile_hello, greet_package, hello_package  # noqa: E402
 
 CHANNEL = "https://conda.example.org/conda-forge"
 
@@ -145,10 +145,7 @@ class CondaBundleTest(unittest.TestCase):
         exe = pythons.find_python("3.12")
         if exe is None:
             raise unittest.SkipTest("no CPython 3.12 on PATH or in pyenv to make the python package from")
-        src = work / "hello.c"
-        src.write_text(HELLO_C)
-        subprocess.run(["cc", "-O2", "-o", str(work / "hello-bin"), str(src)], check=True)
-        cls.hello_bin = work / "hello-bin"
+        cls.hello_bin = compile_hello(work)
         hello = hello_package()
         hello.files = [
             ("bin/hello-bin", ("binary", cls.hello_bin.read_bytes())),

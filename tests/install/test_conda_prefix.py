@@ -106,6 +106,14 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+
+def compile_hello(work: Path) -> Path:
+    """Compiles HELLO_C (it prints the placeholder-carrying prefix) to work/hello-bin."""
+    src = work / "hello.c"
+    src.write_text(HELLO_C)
+    subprocess.run(["cc", "-O2", "-o", str(work / "hello-bin"), str(src)], check=True)
+    return work / "hello-bin"
+
 class CondaPrefixTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -117,12 +125,9 @@ class CondaPrefixTest(unittest.TestCase):
         exe = pythons.find_python("3.12")
         if exe is None:
             raise unittest.SkipTest("no CPython 3.12 on PATH or in pyenv to make the python package from")
-        src = work / "hello.c"
-        src.write_text(HELLO_C)
-        subprocess.run(["cc", "-O2", "-o", str(work / "hello-bin"), str(src)], check=True)
         hello = hello_package()
         hello.files = [
-            ("bin/hello-bin", ("binary", (work / "hello-bin").read_bytes())),
+            ("bin/hello-bin", ("binary", compile_hello(work).read_bytes())),
             ("bin/hello-sh", ("text", "#!/bin/sh\necho '%s'\n" % PH)),
             ("bin/hello-py", ("text", "#!%s/bin/python3.12\nimport sys\nprint(sys.prefix)\n" % PH)),
             ("share/hello/data.txt", b"plain data\n"),
