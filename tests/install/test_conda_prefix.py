@@ -20,7 +20,6 @@ import sys
 import tarfile
 import tempfile
 import unittest
-import zipfile
 from pathlib import Path
 
 from airlock_testing import conda, programs, pythons
@@ -250,18 +249,7 @@ class CondaPrefixTest(unittest.TestCase):
         self.assert_nothing_left(prefix)
 
     def test_flipped_byte_in_conda_inner_tar(self):
-        src = self.pkg[("hello", ".conda")]
-        bad = self.tmp.path / "flip" / src.name
-        bad.parent.mkdir(exist_ok=True)
-        data = bytearray(src.read_bytes())
-        with zipfile.ZipFile(src) as z:
-            member = next(i for i in z.infolist() if i.filename.startswith("pkg-"))
-        # Local header: 30 bytes + name + extra; the member is stored (not compressed).
-        name_len = int.from_bytes(data[member.header_offset + 26:member.header_offset + 28], "little")
-        extra_len = int.from_bytes(data[member.header_offset + 28:member.header_offset + 30], "little")
-        start = member.header_offset + 30 + name_len + extra_len
-        data[start + member.compress_size // 2] ^= 0x01
-        bad.write_bytes(bytes(data))
+        bad = conda.flip_byte_in_inner_tar(self.pkg[("hello", ".conda")], self.tmp.path / "flip")
         self.refused(bad, "hello-1.0-h0_0.conda")
 
     def handmade(self, name: str, members, paths):

@@ -19,7 +19,6 @@ import stat
 import sys
 import tempfile
 import unittest
-import zipfile
 from pathlib import Path
 
 from airlock_testing import conda, programs, pythons
@@ -189,17 +188,7 @@ class CondaUpdateTest(unittest.TestCase):
         self.assertEqual(leftovers(self.root), [])
 
     def test_tampered_package_leaves_prefix_as_it_was(self):
-        src = self.f["tool-2.0-h0_0"].path
-        bad = self.tmp.path / "tampered" / src.name
-        bad.parent.mkdir(exist_ok=True)
-        data = bytearray(src.read_bytes())
-        with zipfile.ZipFile(src) as z:
-            member = next(i for i in z.infolist() if i.filename.startswith("pkg-"))
-        name_len = int.from_bytes(data[member.header_offset + 26:member.header_offset + 28], "little")
-        extra_len = int.from_bytes(data[member.header_offset + 28:member.header_offset + 30], "little")
-        start = member.header_offset + 30 + name_len + extra_len
-        data[start + member.compress_size // 2] ^= 0x01
-        bad.write_bytes(bytes(data))
+        bad = conda.flip_byte_in_inner_tar(self.f["tool-2.0-h0_0"].path, self.tmp.path / "tampered")
         self.failing_update("tampered", self.a_files()[:2] + [bm.CondaFile(bad, "linux-64", CHANNEL)],
                             "tool-2.0-h0_0.conda")
 

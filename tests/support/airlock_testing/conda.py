@@ -28,6 +28,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -281,6 +282,23 @@ def build_packages(jobs: Sequence[Tuple[Package, str, Path]], workdir: Path) -> 
             raise RuntimeError("conda-package-handling did not write %s" % out)
     return outs
 
+
+
+def flip_byte_in_inner_tar(src: Path, dest_dir: Path) -> Path:
+    """A copy of the .conda `src` in dest_dir with one bit flipped in the middle of its stored
+    pkg-*.tar.zst member (the zip itself stays valid: only the inner archive is damaged)."""
+    dest = Path(dest_dir) / Path(src).name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    data = bytearray(Path(src).read_bytes())
+    with zipfile.ZipFile(src) as z:
+        member = next(i for i in z.infolist() if i.filename.startswith("pkg-"))
+    # Local header: 30 bytes + name + extra; the member is stored (not compressed).
+    name_len = int.from_bytes(data[member.header_offset + 26:member.header_offset + 28], "little")
+    extra_len = int.from_bytes(data[member.header_offset + 28:member.header_offset + 30], "little")
+    start = member.header_offset + 30 + name_len + extra_len
+    data[start + member.compress_size // 2] ^= 0x01
+    dest.write_bytes(bytes(data))
+    return dest
 
 def digest(path: Path) -> Tuple[str, str, int]:
     data = path.read_bytes()
