@@ -61,10 +61,12 @@ case "${1:-}" in
     install_missing
     configure_and_build build
     ctest --test-dir "$root/build" --output-on-failure -j "$jobs" --timeout 900
+    cat "$root/build/reliability/summary.txt" 2>/dev/null || true
     echo "setup: tests again under ASan+UBSan"
     configure_and_build build-asan -DAIRLOCK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" --timeout 900
+    cat "$root/build-asan/reliability/summary.txt" 2>/dev/null || true
     ;;
   *)
     echo "usage: packaging/setup.sh demo|test|build" >&2

@@ -8,6 +8,8 @@ cache blob must hash to its name and no temporary file may be left. Prints one s
 
     reliability: N scenarios, F faults survived, R bad inputs refused, B/B bundles identical,
     K kill -9 then identical, nothing lost (X blobs verified, 0 bad, 0 partial files)
+
+and records its figures into the combined summary (reliability_summary.py).
 """
 
 import hashlib
@@ -31,6 +33,11 @@ from airlock_testing.wheels import build_wheel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "faults"))
 from proxy import FaultProxy  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reliability_summary import REFUSED, SURVIVED, Report, main  # noqa: E402
+
+REPORT = Report("faults (airlock-build)", __file__)
 
 WHL = r"\.whl$"
 PAGE = r"/simple/"
@@ -156,8 +163,10 @@ class ReliabilityTest(unittest.TestCase):
     def check_nothing_lost(self, work: Path):
         checked, bad = blobs_bad(work / "cache")
         ReliabilityTest.blobs_checked += checked
+        partial = partial_files(work / "out", work / "cache")
+        REPORT.add(blobs_verified=checked - len(bad), lost=len(bad), partial_files=len(partial))
         self.assertEqual(bad, [], "cache blobs that do not match their name")
-        self.assertEqual(partial_files(work / "out", work / "cache"), [])
+        self.assertEqual(partial, [])
 
     def scenario(self, name, expect, faults, *args, message=None, primary=False):
         clean = self.clean_bundle(primary)
@@ -185,6 +194,8 @@ class ReliabilityTest(unittest.TestCase):
             self.check_nothing_lost(work)
             last = err.strip().splitlines()[-1] if err.strip() else ""
             ReliabilityTest.results.append((name, outcome, injected, seconds, err if outcome == REFUSE else ""))
+            REPORT.scenario(name, SURVIVED if outcome == SURVIVE else REFUSED, faults=injected,
+                            identical=True if outcome == SURVIVE else None)
             sys.stderr.write("  %-34s %-8s faults %4d  %5.1f s  %s\n" % (name, outcome, injected, seconds,
                                                                         last[:110] if outcome == REFUSE else ""))
         shutil.rmtree(work, ignore_errors=True)
@@ -298,6 +309,7 @@ class ReliabilityTest(unittest.TestCase):
         self.check_nothing_lost(work)
         ReliabilityTest.kills = kills
         ReliabilityTest.results.append(("kill-9 x%d then complete" % kills, SURVIVE, kills, 0.0, ""))
+        REPORT.scenario("kill-9 x%d then complete" % kills, SURVIVED, faults=kills, identical=True)
         sys.stderr.write("  %-34s %-8s kills %4d (%d while packing; stale temporaries removed)\n"
                          % ("kill-9-on-one-cache", SURVIVE, kills, packing_kills))
 
@@ -315,4 +327,4 @@ class ReliabilityTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main(REPORT)
