@@ -3,6 +3,7 @@
 #include "core/base/edit_distance.hpp"
 #include "core/base/error.hpp"
 
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -71,6 +72,63 @@ std::optional<Error> unknown_command(CLI::App& app, int argc, char** argv) {
     return error;
 }
 
+/// `airlock-build lock --bogus`: CLI11 would report a missing required option first ("--output
+/// is required"). An option the command does not know is reported before anything else, with a
+/// "did you mean" for a near one.
+std::optional<Error> unknown_option(CLI::App& app, int argc, char** argv) {
+    CLI::App* command = &app;
+    bool skip_value = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--")
+            break;
+        if (skip_value) {
+            skip_value = false;
+            continue;
+        }
+        const bool is_long = arg.size() > 2 && arg.starts_with("--") &&
+                             std::isalpha(static_cast<unsigned char>(arg[2]));
+        const bool is_short = !is_long && arg.size() > 1 && arg[0] == '-' &&
+                              std::isalpha(static_cast<unsigned char>(arg[1]));
+        if (!is_long && !is_short) {
+            if (command == &app) {
+                auto subs =
+                    app.get_subcommands([&](CLI::App* sub) { return sub->check_name(arg); });
+                if (subs.empty())
+                    return std::nullopt;  // not a command: unknown_command() speaks
+                command = subs.front();
+            }
+            continue;
+        }
+        // `--name=value`, `-ovalue` (a short option's value may follow it directly).
+        const std::string name = is_long ? arg.substr(0, arg.find('=')) : arg.substr(0, 2);
+        if (const auto* option = command->get_option_no_throw(name)) {
+            skip_value = option->get_expected_min() > 0 &&
+                         (is_long ? arg.find('=') == std::string::npos : arg.size() == 2);
+            continue;
+        }
+        std::vector<std::string> names;  // long names only: one letter has no "near" one
+        for (const auto* option : command->get_options()) {
+            for (const auto& l : option->get_lnames())
+                names.push_back("--" + l);
+        }
+        const std::string usage =
+            app.get_name() + (command == &app ? "" : " " + command->get_name()) + " --help";
+        Error error("unknown option " + name, Exit::usage);
+        auto close = closest_words(name, names, 2);
+        if (!close.empty()) {
+            std::string options;
+            for (std::size_t k = 0; k < close.size(); ++k)
+                options += (k == 0 ? "" : " or ") + close[k];
+            error.with_hint("did you mean " + options + "? See " + usage);
+        } else {
+            error.with_hint("see " + usage);
+        }
+        return error;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 int run_program(CLI::App& app, int argc, char** argv) {
@@ -81,6 +139,10 @@ int run_program(CLI::App& app, int argc, char** argv) {
         return 0;
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() != 0) {
+            if (auto unknown = unknown_option(app, argc, argv)) {
+                std::cerr << unknown->render();
+                return static_cast<int>(Exit::usage);
+            }
             if (auto typo = unknown_command(app, argc, argv)) {
                 std::cerr << typo->render();
                 return static_cast<int>(Exit::usage);
