@@ -112,6 +112,7 @@ std::uint64_t parse_sequence(const std::string& text) {
 }
 
 void run_build(const BuildArgs& args) {
+    args.inputs.check_lock_dir(args.lock_dir);
     args.flags.check();
     auto loaded = args.settings.load(args.inputs, args.flags.cert, args.flags.given_retries(),
                                      args.flags.given_stall_timeout());
@@ -240,6 +241,7 @@ void add_build_command(CLI::App& app) {
         "torch-lab.airlock\n  airlock-build build manifests/torch-lab.toml --key site.key "
         "--split-size 4G -o /media/usb/torch-lab.airlock");
     args->inputs.add_to(cmd);
+    args->inputs.add_bundle_flags_to(cmd);
     cmd->add_option("-o,--output", args->output, "the bundle file to write")->required();
     cmd->add_option("--key", args->key,
                     "minisign secret key from `airlock-build keygen` (without it the bundle is "

@@ -27,6 +27,7 @@ struct FetchArgs {
 };
 
 void run_fetch(const FetchArgs& args) {
+    args.inputs.check_lock_dir(args.lock_dir);
     args.flags.check();
     auto loaded = args.settings.load(args.inputs, args.flags.cert, args.flags.given_retries(),
                                      args.flags.given_stall_timeout());

@@ -25,6 +25,8 @@ namespace {
 struct InitArgs {
     std::vector<std::string> from;
     std::vector<std::string> add_targets;
+    std::string bundle_name;
+    std::string bundle_version;
     std::string output = "airlock.toml";
 };
 
@@ -89,6 +91,8 @@ void run_init(const InitArgs& args) {
         }
     }
     inputs.add_targets = args.add_targets;
+    inputs.bundle_name = args.bundle_name;
+    inputs.bundle_version = args.bundle_version;
     if (std::filesystem::exists(args.output))
         throw Error(quote(args.output) + " exists already; init does not overwrite it")
             .with_hint("remove it, or write elsewhere with -o FILE");
@@ -129,6 +133,13 @@ void add_init_command(CLI::App& app) {
     cmd->add_option("--add-target", args->add_targets,
                     "a target for the manifest (repeatable; default: an example Linux target)")
         ->type_name("NAME:PLATFORM:PYTHON[:CUDA]");
+    cmd->add_option("--bundle-name", args->bundle_name,
+                    "the manifest's [bundle] name (default: the environment.yml's name, else "
+                    "`bundle`)")
+        ->type_name("NAME");
+    cmd->add_option("--bundle-version", args->bundle_version,
+                    "the manifest's [bundle] version (default: 1.0.0)")
+        ->type_name("VERSION");
     cmd->add_option("-o,--output", args->output, "the manifest to write (default: airlock.toml)");
     cmd->callback([args] { within("cannot write the manifest", [&] { run_init(*args); }); });
 }

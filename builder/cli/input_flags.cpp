@@ -26,13 +26,39 @@ void InputFlags::add_to(CLI::App* cmd) {
         ->type_name("NAME:PLATFORM:PYTHON[:CUDA]");
 }
 
+void InputFlags::add_bundle_flags_to(CLI::App* cmd) {
+    cmd->add_option("--bundle-name", bundle_name,
+                    "the bundle's name, over the manifest's [bundle] name (default without a "
+                    "manifest: the environment.yml's name, else `bundle`)")
+        ->type_name("NAME");
+    cmd->add_option("--bundle-version", bundle_version,
+                    "the bundle's version, over the manifest's [bundle] version (default "
+                    "without a manifest: 1.0.0)")
+        ->type_name("VERSION");
+}
+
+void InputFlags::check_lock_dir(const std::string& lock_dir) const {
+    if (pylock.empty() || lock_dir.empty())
+        return;
+    throw Error("--pylock " + quote(pylock) + " and --lock " + quote(lock_dir) +
+                    " both give the locked packages; airlock takes them from one",
+                Exit::usage)
+        .with_hint(
+            "drop --lock to take the packages as the pylock.toml locks them, or drop --pylock to "
+            "reuse "
+            "the lock files `airlock-build lock` wrote in " +
+            quote(lock_dir));
+}
+
 manifest::InputFiles InputFlags::files() const {
     manifest::InputFiles files;
     files.manifest = manifest;
     files.requirements.assign(requirements.begin(), requirements.end());
     files.environment = environment;
     files.add_targets = add_targets;
-    files.packages_from_lock = !pylock.empty();
+    files.pylock = pylock;
+    files.bundle_name = bundle_name;
+    files.bundle_version = bundle_version;
     return files;
 }
 

@@ -20,9 +20,15 @@ struct InputFlags {
     std::string environment;
     std::string pylock;
     std::vector<std::string> add_targets;
+    std::string bundle_name;     ///< --bundle-name (build only)
+    std::string bundle_version;  ///< --bundle-version (build only)
 
     /// Registers the optional MANIFEST argument and the input flags on `cmd`.
     void add_to(CLI::App* cmd);
+    /// Registers --bundle-name and --bundle-version on `cmd` (`build`: they name the bundle).
+    void add_bundle_flags_to(CLI::App* cmd);
+    /// `--pylock` with `--lock DIR`: both give the packages. Throws Error (usage).
+    void check_lock_dir(const std::string& lock_dir) const;
     manifest::InputFiles files() const;
     /// How the inputs are named in messages (`manifest.toml`, `requirements.txt`, ...).
     std::string describe() const;

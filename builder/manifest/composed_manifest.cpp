@@ -3,6 +3,7 @@
 #include "builder/manifest/environment_yml.hpp"
 #include "builder/manifest/pylock_requirements.hpp"
 #include "builder/manifest/requirements_file.hpp"
+#include "builder/manifest/target_fields.hpp"
 #include "builder/manifest/target_flag.hpp"
 #include "builder/net/url.hpp"
 #include "core/base/error.hpp"
@@ -11,6 +12,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -162,6 +164,23 @@ std::string conda_table(const EnvironmentFile& env, const std::filesystem::path&
     return text + "]\n\n";
 }
 
+/// `--bundle-name`, `--bundle-version`: the grammar of [bundle] name and version.
+void check_bundle_flags(const InputFiles& inputs) {
+    if (!inputs.bundle_name.empty() && !is_safe_name(inputs.bundle_name))
+        throw Error("--bundle-name " + quote(inputs.bundle_name) +
+                        ": a bundle name may only use letters, digits, `.`, `_` and `-` (it "
+                        "names files)",
+                    Exit::usage);
+    const auto& v = inputs.bundle_version;
+    if (std::any_of(v.begin(), v.end(),
+                    [](unsigned char c) { return c <= ' ' || c == 0x7f || c == '/' || c == '\\'; }))
+        throw Error("--bundle-version " + quote(v) +
+                        ": a bundle version may not contain spaces, control characters or "
+                        "slashes",
+                    Exit::usage)
+            .with_hint("e.g. --bundle-version 2026.12.1");
+}
+
 }  // namespace
 
 std::string describe_inputs(const InputFiles& inputs) {
@@ -247,12 +266,18 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
             text += "\n";
         text += "\n# ---- added from the command line: " + describe_inputs(inputs) + "\n\n";
     }
+    check_bundle_flags(inputs);
     if (!existing.count("bundle")) {
-        std::string name = environment && !environment->name.empty() ? environment->name : "bundle";
+        std::string name = !inputs.bundle_name.empty()                 ? inputs.bundle_name
+                           : environment && !environment->name.empty() ? environment->name
+                                                                       : "bundle";
+        std::string version = inputs.bundle_version.empty() ? "1.0.0" : inputs.bundle_version;
         text += "[bundle]\nname = " + toml_string(name) +
-                (environment && !environment->name.empty() ? "  # `name` of the environment file"
-                                                           : "") +
-                "\nversion = \"1.0.0\"\n\n";
+                (!inputs.bundle_name.empty()                 ? "  # --bundle-name"
+                 : environment && !environment->name.empty() ? "  # `name` of the environment file"
+                                                             : "") +
+                "\nversion = " + toml_string(version) +
+                (inputs.bundle_version.empty() ? "" : "  # --bundle-version") + "\n\n";
     }
     if (targets.empty() && !existing.count("target")) {
         if (!starter) {
@@ -281,6 +306,16 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
         text += target_toml(t);
     }
 
+    if (!inputs.pylock.empty() && existing.count("python")) {
+        throw Error("--pylock " + quote(inputs.pylock.string()) + " and the [python] section of " +
+                        quote(inputs.manifest.string()) +
+                        " both say which Python packages to bundle; airlock takes them from one",
+                    Exit::usage)
+            .with_hint(
+                "drop --pylock to resolve the manifest's [python] requirements, or use a "
+                "manifest without [python] (its targets and indexes still count) to take the "
+                "packages exactly as the pylock.toml locks them");
+    }
     if (with_python) {
         if (existing.count("python")) {
             throw Error("the manifest " + quote(inputs.manifest.string()) +
@@ -315,7 +350,7 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
         text += conda_table(*environment, inputs.environment);
     }
     if (own.empty() && !with_python && !(environment && !environment->specs.empty()) &&
-        !inputs.packages_from_lock) {
+        inputs.pylock.empty()) {
         text +=
             "# What to bundle: PEP 508 requirements, taken from the [[index]]es.\n"
             "[[index]]\nname = \"pypi\"\nurl = \"https://pypi.org/simple\"\n\n"
@@ -327,7 +362,8 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
 
 Manifest load_inputs(const InputFiles& given, const ManifestDefaults& defaults) {
     if (!given.manifest.empty() && given.requirements.empty() && given.environment.empty() &&
-        given.add_targets.empty() && !given.packages_from_lock)
+        given.add_targets.empty() && given.pylock.empty() && given.bundle_name.empty() &&
+        given.bundle_version.empty())
         return load_manifest(given.manifest, defaults);
     auto inputs = given;
     if (!defaults.indexes.empty() || !defaults.override_indexes.empty())
@@ -338,10 +374,15 @@ Manifest load_inputs(const InputFiles& given, const ManifestDefaults& defaults) 
         inputs.manifest.empty()
             ? std::filesystem::path("(manifest made from " + composed.path.string() + ")")
             : composed.path;
-    auto manifest = parse_manifest(
-        composed.text, label, process_env,
-        inputs.packages_from_lock ? Packages::optional : Packages::required, defaults);
+    auto manifest =
+        parse_manifest(composed.text, label, process_env,
+                       !inputs.pylock.empty() ? Packages::optional : Packages::required, defaults);
     manifest.path = composed.path;
+    // A manifest's own [bundle] gives way to the command line's.
+    if (!inputs.bundle_name.empty())
+        manifest.bundle.name = inputs.bundle_name;
+    if (!inputs.bundle_version.empty())
+        manifest.bundle.version = inputs.bundle_version;
     // The manifest file cannot have [python] too (compose_manifest refuses it): the
     // requirements are all ours, and their messages point at the files they came from.
     for (std::size_t i = 0; i < composed.requirement_origins.size(); ++i)

@@ -21,8 +21,13 @@ struct InputFiles {
     std::vector<std::string> add_targets;  ///< `--add-target` values
     /// `init --from pylock.toml`: its packages become pinned, hashed requirements.
     std::filesystem::path pylock_pins;
-    /// `--pylock`: the packages come from a lock, so the manifest needs no [python] or [conda].
-    bool packages_from_lock = false;
+    /// `--pylock FILE`: the packages come from that lock, so the manifest needs no [python] or
+    /// [conda] (and may not have [python]: the packages would be named twice).
+    std::filesystem::path pylock;
+    /// `--bundle-name`, `--bundle-version`: the bundle's name and version, over the manifest's
+    /// [bundle] (or the environment's `name`, or "bundle" 1.0.0). Empty: not given.
+    std::string bundle_name;
+    std::string bundle_version;
     /// Requirements without index options get pip's default index (PyPI) as an [[index]];
     /// false when pip's settings or the command line give the indexes (load_inputs decides).
     bool default_index = true;

@@ -182,6 +182,14 @@ class InputFiles(unittest.TestCase):
                                           env=venv.clean_env())
         self.assertEqual(code, 0, err)
         self.assertIn("lab-env", listing)
+        # --bundle-name and --bundle-version win over the environment's name (and 1.0.0).
+        build("build", "--environment", work / "environment.yml", *TARGET_FLAGS, "-o", work / "named.tar",
+              "--cache-dir", self.cache, "-q", "--lock", work / "from-env",
+              "--bundle-name", "lab-night", "--bundle-version", "2026.12.1")
+        code, listing, err = programs.run([programs.airlock_install(), "list", work / "named.tar", "--json"],
+                                          env=venv.clean_env())
+        self.assertEqual(code, 0, err)
+        self.assertEqual((json.loads(listing)["bundle"], json.loads(listing)["version"]), ("lab-night", "2026.12.1"))
 
     def test_pylock_is_taken_as_it_is_per_target(self):
         """One PEP 751 file for both platforms: every wheel listed, platform-only packages by marker."""
