@@ -1,9 +1,10 @@
 #include "builder/cli/app.hpp"
 #include "builder/cli/fetch_flags.hpp"
+#include "builder/cli/settings_flags.hpp"
 #include "builder/fetch/download_list.hpp"
 #include "builder/fetch/wheelhouse.hpp"
+#include "builder/manifest/user_settings.hpp"
 #include "builder/net/credential_store.hpp"
-#include "builder/net/netrc.hpp"
 #include "core/base/error.hpp"
 #include "core/base/read_file.hpp"
 
@@ -17,10 +18,26 @@ struct DownloadArgs {
     std::string list;
     std::string output;
     FetchFlags flags;
+    bool verbose = false;
+    bool isolated = false;
 };
 
 void run_download(const DownloadArgs& args) {
     args.flags.check();
+    // pip's cert, timeout and retries (pip.conf, PIP_*) as lock/fetch/build read them; the
+    // command line's flags win. No indexes or channels: the list gives the URLs.
+    manifest::CommandLineSettings command_line;
+    command_line.cert = args.flags.cert;
+    command_line.retries = args.flags.given_retries();
+    command_line.timeout = args.flags.given_stall_timeout();
+    command_line.isolated = args.isolated;
+    command_line.conda = false;
+    auto settings = within("reading the settings pip and .netrc give", [&] {
+        return manifest::read_user_settings(command_line, manifest::process_env);
+    });
+    if (args.verbose)
+        print_settings("settings (command line > PIP_* > pip.conf)",
+                       manifest::describe_settings(manifest::Manifest{}, settings));
     auto text = read_file(args.list, "the download list",
                           "LIST is a text file of `URL [MIRROR…] [sha256=HEX] [size=N]` lines");
     auto items = fetch::parse_download_list(text, args.list);
@@ -36,7 +53,7 @@ void run_download(const DownloadArgs& args) {
         }
     }
     // ~/.netrc ($NETRC) for the servers the list gives no credentials for.
-    net::add_netrc(*credentials, net::read_process_netrc());
+    net::add_netrc(*credentials, settings.netrc);
     std::map<std::string, const fetch::FetchItem*> by_name;
     for (const auto& item : items) {
         auto [it, fresh] = by_name.emplace(item.filename, &item);
@@ -47,6 +64,7 @@ void run_download(const DownloadArgs& args) {
         }
     }
     auto options = args.flags.options();
+    options.network = manifest::network_options(manifest::Manifest{}, settings, options.network);
     options.network.credentials = credentials;
     auto report = fetch::fetch_each(items, options);
     // Every file that verified goes to DIR, even when others failed: a rerun fetches only those.
@@ -84,6 +102,12 @@ void add_download_command(CLI::App& app) {
         ->required();
     cmd->add_option("-o,--output", args->output, "directory to write the files into")->required();
     args->flags.add_to(cmd);
+    cmd->add_flag("-v,--verbose", args->verbose,
+                  "print the settings in effect (cert, timeout, retries, trusted hosts) and where "
+                  "each came from (pip.conf, PIP_*, the command line)");
+    cmd->add_flag("--isolated", args->isolated,
+                  "ignore pip's configuration files, PIP_* variables and .netrc (as pip "
+                  "--isolated)");
     cmd->callback([args] {
         within("downloading the files in " + quote(args->list), [&] { run_download(*args); });
     });

@@ -44,19 +44,21 @@ LoadedManifest SettingsFlags::load(const InputFlags& inputs, const std::string& 
     });
     loaded.manifest = inputs.load(loaded.settings.defaults);
     loaded.network = manifest::network_options(loaded.manifest, loaded.settings);
-    if (verbose) {
-        auto lines = manifest::describe_settings(loaded.manifest, loaded.settings);
-        std::size_t width = 0;
-        for (const auto& line : lines)
-            width = std::max(width, line.name.size());
-        std::cerr << "settings (command line > manifest > PIP_* > pip.conf):\n";
-        for (const auto& line : lines) {
-            std::cerr << "  " << line.name << std::string(width - line.name.size() + 2, ' ')
-                      << terminal_text(line.value) << "  (from " << terminal_text(line.origin)
-                      << ")\n";
-        }
-    }
+    if (verbose)
+        print_settings("settings (command line > manifest > PIP_* > pip.conf)",
+                       manifest::describe_settings(loaded.manifest, loaded.settings));
     return loaded;
+}
+
+void print_settings(const std::string& heading, const std::vector<manifest::SettingLine>& lines) {
+    std::size_t width = 0;
+    for (const auto& line : lines)
+        width = std::max(width, line.name.size());
+    std::cerr << heading << ":\n";
+    for (const auto& line : lines) {
+        std::cerr << "  " << line.name << std::string(width - line.name.size() + 2, ' ')
+                  << terminal_text(line.value) << "  (from " << terminal_text(line.origin) << ")\n";
+    }
 }
 
 }  // namespace airlock::builder

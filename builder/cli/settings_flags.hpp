@@ -22,6 +22,9 @@ struct LoadedManifest {
     net::NetworkOptions network;  ///< CA bundle, timeout, trusted hosts, every credential
 };
 
+/// `--verbose`: each setting and its origin on stderr, under `heading`.
+void print_settings(const std::string& heading, const std::vector<manifest::SettingLine>& lines);
+
 struct SettingsFlags {
     bool verbose = false;
     bool isolated = false;

@@ -185,11 +185,12 @@ UserSettings read_user_settings(const CommandLineSettings& command_line, const E
         settings.trusted_hosts_origin = hosts->origin;
     }
 
-    if (!command_line.isolated) {
+    if (!command_line.isolated && command_line.conda) {
         settings.defaults.conda = within("reading conda's configuration (.condarc)",
                                          [&] { return read_condarc(env).settings; });
-        settings.netrc = net::read_netrc(env);
     }
+    if (!command_line.isolated)
+        settings.netrc = net::read_netrc(env);
     return settings;
 }
 

@@ -32,6 +32,7 @@ struct CommandLineSettings {
     std::optional<int> retries;                 ///< --retries, when given
     std::optional<int> timeout;                 ///< --stall-timeout, when given
     bool isolated = false;  ///< --isolated: no pip.conf, PIP_*, .condarc, CONDA_*, .netrc
+    bool conda = true;      ///< read .condarc (`download` has no channels: false)
 };
 
 /// One effective setting, for `--verbose`.
