@@ -134,7 +134,7 @@ void run_lock(const LockArgs& args) {
                 << lock::pylock_path(dir, lock.target).string() << "\n";
     }
     if (args.json)
-        std::cout << lock_json(locks, dir, written)
+        std::cout << lock_json(manifest, locks, dir, written)
                          .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                   << "\n";
     print_explanations(manifest, args, reports);
@@ -152,7 +152,7 @@ void add_lock_command(CLI::App& app) {
     cmd->footer(
         "Examples:\n  airlock-build lock manifests/torch-lab.toml -o lock/\n  airlock-build lock "
         "manifests/torch-lab.toml -o lock/ --target linux-py312 --explain torch\n  airlock-build "
-        "lock manifests/torch-lab.toml -o lock/ --json | jq '.targets[].packages[].name'");
+        "lock manifests/torch-lab.toml -o lock/ --json | jq '.targets[].pip.packages[].name'");
     args->inputs.add_to(cmd);
     cmd->add_option("-o,--output", args->output, "directory for the lock files")->required();
     cmd->add_option("--cache-dir", args->cache_dir,
@@ -172,8 +172,9 @@ void add_lock_command(CLI::App& app) {
                   "use cached pages without revalidating them (fast repeated runs)")
         ->excludes(offline);
     cmd->add_flag("--json", args->json,
-                  "print the plan as JSON on stdout: per target its packages, the file chosen "
-                  "for each (URL, size, sha256) and the lock files written");
+                  "print the plan as JSON on stdout (\"format\": 1): per target its platform, "
+                  "Python and CUDA, its pip and conda packages with the file chosen for each "
+                  "(URL, size, sha256) and the lock files written");
     cmd->add_flag("-q,--quiet", args->quiet,
                   "print nothing but errors (and --explain, --json output when asked)");
     args->settings.add_to(cmd);
