@@ -122,6 +122,7 @@ void run_build(const BuildArgs& args) {
     input.name = manifest.bundle.name;
     input.version = manifest.bundle.version;
     input.options.output = args.output;
+    input.options.progress = args.flags.progress_mode();
     input.options.compression = args.zstd ? bundle::Compression::zstd : bundle::Compression::none;
     if (!args.sequence.empty())
         input.options.sequence = parse_sequence(args.sequence);
@@ -162,6 +163,7 @@ void run_build(const BuildArgs& args) {
     resolve_options.cache_dir = args.flags.cache_dir;
     resolve_options.network = options.network;
     resolve_options.retries = loaded.settings.retries;
+    resolve_options.progress = args.flags.progress_mode();
     auto locks = args.inputs.pylock.empty() ? obtain_locks(manifest, args.lock_dir, resolve_options)
                                             : locks_from_pylock(manifest, args.inputs.pylock, {});
     auto files = closure_files(locks);

@@ -38,6 +38,7 @@ void run_fetch(const FetchArgs& args) {
     resolve_options.cache_dir = args.flags.cache_dir;
     resolve_options.network = options.network;
     resolve_options.retries = loaded.settings.retries;
+    resolve_options.progress = args.flags.progress_mode();
     auto locks = args.inputs.pylock.empty() ? obtain_locks(manifest, args.lock_dir, resolve_options)
                                             : locks_from_pylock(manifest, args.inputs.pylock, {});
     auto files = closure_files(locks);

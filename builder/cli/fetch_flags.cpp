@@ -30,7 +30,7 @@ void FetchFlags::add_to(CLI::App* cmd) {
                         ->check(CLI::Range(1, 3600));
     cmd->add_option("--progress", progress, "auto, tty, plain or quiet")
         ->check(CLI::IsMember({"auto", "tty", "plain", "quiet"}));
-    cmd->add_flag("-q,--quiet", quiet, "no progress output");
+    cmd->add_flag("-q,--quiet", quiet, "print nothing but errors (no progress, no summary)");
 }
 
 std::optional<int> FetchFlags::given_retries() const {
@@ -48,6 +48,16 @@ std::optional<int> FetchFlags::given_stall_timeout() const {
 void FetchFlags::check() const {
     if (!cert.empty())
         net::check_ca_file(cert);
+}
+
+ProgressMode FetchFlags::progress_mode() const {
+    if (quiet || progress == "quiet")
+        return ProgressMode::quiet;
+    if (progress == "tty")
+        return ProgressMode::tty;
+    if (progress == "plain")
+        return ProgressMode::plain;
+    return stderr_progress_mode();
 }
 
 fetch::FetchOptions FetchFlags::options() const {

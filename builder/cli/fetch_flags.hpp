@@ -2,6 +2,7 @@
 /// The download flags shared by `fetch`, `build` and `download`, and their FetchOptions.
 
 #include "builder/fetch/fetch.hpp"
+#include "core/base/phase_progress.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -26,6 +27,8 @@ struct FetchFlags {
     /// Checks what can be checked before any work (the --cert file); throws Error.
     void check() const;
     fetch::FetchOptions options() const;
+    /// --progress and -q for the phases besides the download (resolve, pack).
+    ProgressMode progress_mode() const;
 
     /// The --retries and --stall-timeout values when given on the command line.
     std::optional<int> given_retries() const;

@@ -75,6 +75,7 @@ void run_lock(const LockArgs& args) {
         options.cache_mode = net::CacheMode::prefer_cache;
 
     options.explain = args.explain;
+    options.progress = args.quiet ? ProgressMode::quiet : stderr_progress_mode();
 
     std::vector<resolve::TargetReport> reports;
     std::vector<lock::TargetLock> locks;

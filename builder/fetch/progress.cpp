@@ -1,19 +1,23 @@
 #include "builder/fetch/progress.hpp"
 
 #include "core/base/human_size.hpp"
+#include "core/base/phase_progress.hpp"
+#include "core/base/terminal_columns.hpp"
 #include "core/base/terminal_text.hpp"
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 
 namespace airlock::fetch {
 
 ProgressDisplay::ProgressDisplay(Mode mode, Clock::time_point start)
-    : mode_(mode), start_(start), last_rate_time_(start) {}
+    : mode_(mode),
+      start_(start),
+      // Plain mode first speaks after one interval (a short download prints its summary only).
+      last_draw_(mode == Mode::plain ? start : Clock::time_point{}),
+      last_rate_time_(start) {}
 
 ProgressDisplay::~ProgressDisplay() {
     clear();
@@ -32,84 +36,7 @@ std::string format_duration(double seconds) {
     return text;
 }
 
-/// Whether a code point starting with this UTF-8 byte may take two columns: U+1000-U+1FFF
-/// (Hangul Jamo among them), U+3000 and up (CJK, fullwidth forms) and the 4-byte ones (emoji).
-/// U+2000-U+2FFF (punctuation such as "…" and "≥") is narrow. Erring wide only makes a line a
-/// little shorter than it could be.
-bool is_wide_lead(unsigned char c) {
-    return c == 0xE1 || c >= 0xE3;
-}
-
-/// Columns `text` takes, never fewer than a terminal shows. Escaped text holds no controls.
-std::size_t columns(std::string_view text) {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if ((c & 0xC0) == 0x80)
-            continue;
-        n += is_wide_lead(c) ? 2 : 1;
-    }
-    return n;
-}
-
-/// The longest prefix of `text` that takes at most `budget` columns, cut at a code point.
-std::string take_columns(std::string_view text, std::size_t budget) {
-    std::size_t used = 0;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        auto c = static_cast<unsigned char>(text[i]);
-        std::size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        std::size_t w = is_wide_lead(c) ? 2 : 1;
-        if (used + w > budget || i + len > text.size())
-            break;
-        used += w;
-        i += len;
-    }
-    return std::string(text.substr(0, i));
-}
-
-/// The suffix of `text` that takes at most `budget` columns, cut at a code point.
-std::string take_last_columns(std::string_view text, std::size_t budget) {
-    std::size_t start = text.size();
-    std::size_t used = 0;
-    while (start > 0) {
-        std::size_t s = start - 1;
-        while (s > 0 && (static_cast<unsigned char>(text[s]) & 0xC0) == 0x80)
-            --s;
-        auto w = columns(text.substr(s, start - s));
-        if (used + w > budget)
-            break;
-        used += w;
-        start = s;
-    }
-    return std::string(text.substr(start));
-}
-
-/// `text` in at most `budget` columns: whole, or its start and end around "…". A wheel's name
-/// and version come first, so the start gets two thirds; the end keeps the platform tag.
-std::string fit(std::string_view text, std::size_t budget) {
-    if (columns(text) <= budget)
-        return std::string(text);
-    if (budget < 5)
-        return take_columns(text, budget);
-    const std::size_t tail = (budget - 1) / 3;
-    return take_columns(text, budget - 1 - tail) + "…" + take_last_columns(text, tail);
-}
-
 }  // namespace
-
-std::size_t terminal_width(int fd) {
-    struct winsize ws {};
-    if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    if (const char* env = std::getenv("COLUMNS")) {
-        char* end = nullptr;
-        long n = std::strtol(env, &end, 10);
-        if (end != env && *end == '\0' && n > 0 && n < 10000)
-            return static_cast<std::size_t>(n);
-    }
-    return 80;
-}
 
 std::string progress_summary_line(const ProgressDisplay::Totals& totals, double rate,
                                   std::size_t width) {
@@ -142,7 +69,7 @@ std::string progress_summary_line(const ProgressDisplay::Totals& totals, double 
             break;
         line = std::move(next);
     }
-    return line.empty() ? fit(amount, budget) : line;
+    return line.empty() ? fit_columns(amount, budget) : line;
 }
 
 std::vector<std::string> progress_file_lines_for(std::vector<ProgressDisplay::ActiveFile> active,
@@ -167,10 +94,10 @@ std::vector<std::string> progress_file_lines_for(std::vector<ProgressDisplay::Ac
         // "  NAME  SUFFIX": the name gets what is left, at least a few columns.
         const std::size_t fixed = 2 + 2 + suffix.size();
         if (budget < fixed + 4) {
-            lines.push_back(fit("  " + terminal_text(f.name), budget));
+            lines.push_back(fit_columns("  " + terminal_text(f.name), budget));
             continue;
         }
-        lines.push_back("  " + fit(terminal_text(f.name), budget - fixed) + "  " + suffix);
+        lines.push_back("  " + fit_columns(terminal_text(f.name), budget - fixed) + "  " + suffix);
     }
     return lines;
 }
@@ -188,8 +115,7 @@ void ProgressDisplay::update(Clock::time_point now, const Totals& totals,
                              std::vector<ActiveFile> active) {
     if (mode_ == Mode::quiet)
         return;
-    auto interval =
-        mode_ == Mode::tty ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
+    auto interval = mode_ == Mode::tty ? std::chrono::milliseconds(100) : plain_progress_interval();
     if (now - last_draw_ < interval)
         return;
     last_draw_ = now;

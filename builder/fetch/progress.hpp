@@ -64,7 +64,4 @@ std::string progress_summary_line(const ProgressDisplay::Totals& totals, double 
 std::vector<std::string> progress_file_lines_for(std::vector<ProgressDisplay::ActiveFile> active,
                                                  std::size_t width);
 
-/// The width of the terminal on `fd` (TIOCGWINSZ), else $COLUMNS, else 80.
-std::size_t terminal_width(int fd);
-
 }  // namespace airlock::fetch

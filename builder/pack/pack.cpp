@@ -5,6 +5,7 @@
 #include "builder/pack/sbom.hpp"
 #include "core/base/build_info.hpp"
 #include "core/base/error.hpp"
+#include "core/base/human_size.hpp"
 #include "core/digest/sha256.hpp"
 #include "core/pep503/name.hpp"
 #include "core/wheel/filename.hpp"
@@ -237,8 +238,25 @@ PackResult write_bundle(const PackInput& input) {
         o.split_size = input.options.split_size;
         o.installer = input.options.installer;
         o.mtime = epoch.value_or(0);
+        std::uint64_t total = 0;
+        for (const auto& f : m.files)
+            total += f.size;
+        PhaseProgress phase("pack", input.options.progress);
+        o.progress = [&](std::uint64_t bytes, std::size_t files) {
+            phase.update([&] {
+                bytes = std::min(bytes, total);
+                return human_size(bytes) + " / " + human_size(total) + "  " +
+                       std::to_string(total ? bytes * 100 / total : 100) + "%  files " +
+                       std::to_string(files) + "/" + std::to_string(m.files.size());
+            });
+        };
         auto written =
             bundle::write_bundle_archive(m, sources, input.key ? &*input.key : nullptr, o);
+        phase.finish(std::to_string(m.files.size()) + " files, " + human_size(written.bytes) +
+                     (written.files.size() > 1
+                          ? " in " + std::to_string(written.files.size()) + " parts"
+                          : std::string()) +
+                     " written");
         m.signing = input.key ? bundle::Signing::signed_ : bundle::Signing::unsigned_;
         return PackResult{written.files, std::move(m), written.bytes};
     });

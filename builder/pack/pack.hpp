@@ -4,6 +4,7 @@
 /// `wheels/`, conda packages under `conda/<subdir>/` with a `repodata.json` per subdir (and always
 /// `conda/noarch/repodata.json`), so that `conda/` is a valid local channel.
 
+#include "core/base/phase_progress.hpp"
 #include "core/bundle/bundle_manifest.hpp"
 #include "core/bundle/secret_key.hpp"
 #include "core/bundle/writer.hpp"
@@ -59,6 +60,8 @@ struct PackOptions {
     std::optional<std::uint64_t> sequence;
     /// A static airlock-install to put before the bundle: one self-extracting executable.
     std::optional<std::filesystem::path> installer;
+    /// The `pack` progress line on stderr (bytes and files written); quiet by default.
+    ProgressMode progress = ProgressMode::quiet;
 };
 
 struct PackInput {

@@ -54,8 +54,11 @@ const pep440::SpecifierSet& PypiProvider::specifier(const std::string& text) {
 
 PypiProvider::Project& PypiProvider::project(const std::string& name) {
     auto it = projects_.find(name);
-    if (it == projects_.end())
+    if (it == projects_.end()) {
+        if (name != python_package)
+            progress_.page(name);
         it = projects_.emplace(name, build(name)).first;
+    }
     return it->second;
 }
 
@@ -282,6 +285,7 @@ std::vector<Dependency> PypiProvider::dependencies(const PackageId& package, std
     std::vector<Dependency> out;
     const Choice& choice = p.choices.at(i);
     if (id.name != python_package && choice.wheel) {
+        progress_.metadata(id.name);
         std::string text = index_.metadata(*choice.wheel);
         auto metadata = wheel::CoreMetadata::parse(text, choice.wheel->filename);
         if (!id.extra.empty()) {
@@ -328,6 +332,7 @@ void PypiProvider::prefetch(const std::vector<PackageId>& packages) {
             frontier.push_back(name);
     }
     while (!frontier.empty()) {
+        progress_.working_on("reading " + std::to_string(frontier.size()) + " pages");
         index_.prefetch(frontier);
         std::vector<std::pair<std::string, std::size_t>> preferred;
         std::vector<index::DistFile> files;
@@ -345,6 +350,7 @@ void PypiProvider::prefetch(const std::vector<PackageId>& packages) {
                 // The resolver meets this again when it needs the package, and reports it.
             }
         }
+        progress_.working_on("reading " + std::to_string(files.size()) + " metadata");
         index_.prefetch_metadata(files);
         std::vector<std::string> next;
         for (const auto& [name, i] : preferred) {

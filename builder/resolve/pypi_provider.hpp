@@ -10,6 +10,7 @@
 #include "builder/index/project_page.hpp"
 #include "builder/resolve/prerelease_policy.hpp"
 #include "builder/resolve/provider.hpp"
+#include "builder/resolve/resolve_progress.hpp"
 #include "core/pep440/specifier.hpp"
 #include "core/pep440/version.hpp"
 #include "core/pep508/requirement.hpp"
@@ -40,6 +41,9 @@ class PypiProvider : public Provider {
     void set_hash_pins(std::map<std::string, std::vector<std::string>> pins) {
         hash_pins_ = std::move(pins);
     }
+
+    /// Where the pages and metadata it reads are counted (the `resolve` progress line).
+    void set_progress(TargetProgress progress) { progress_ = progress; }
 
     std::vector<Candidate> candidates(const PackageId& package) override;
     std::vector<bool> matches(const PackageId& package, const std::string& constraint) override;
@@ -93,6 +97,7 @@ class PypiProvider : public Provider {
     std::map<std::pair<std::string, std::size_t>, std::vector<Dependency>> dependencies_;
     std::set<std::string> prefetched_;
     std::map<std::string, std::vector<std::string>> hash_pins_;
+    TargetProgress progress_;
 };
 
 }  // namespace airlock::resolve

@@ -49,7 +49,7 @@ target::Target make_target(const manifest::TargetSpec& spec, const manifest::Man
 
 lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target::Target& target,
                                 index::IndexClient& index, TargetReport* report,
-                                const std::string& explain) {
+                                const std::string& explain, TargetProgress progress) {
     auto started = std::chrono::steady_clock::now();
     auto env = target.environment();
     std::vector<Dependency> roots;
@@ -91,6 +91,7 @@ lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target
     PypiProvider provider(target, index,
                           PrereleasePolicy::make(manifest.python.prereleases, applicable));
     provider.set_hash_pins(manifest.python.hashes);
+    provider.set_progress(progress);
     SolveStats stats;
     std::vector<Selection> selections;
     try {
@@ -246,6 +247,10 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
         chosen.push_back(&spec);
         targets.push_back(make_target(spec, manifest));
     }
+    std::vector<std::string> names;
+    for (const auto* spec : chosen)
+        names.push_back(spec->name);
+    ResolveProgress progress(std::move(names), options.progress);
     // Every target's repodata at once, before the per-target threads.
     std::vector<index::ChannelSubdir> sources;
     std::unique_ptr<index::ChannelClient> channels;
@@ -266,6 +271,8 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
         std::vector<std::string> subdirs;
         for (const auto& t : targets)
             subdirs.push_back(t.conda_subdir());
+        for (std::size_t i = 0; i < chosen.size(); ++i)
+            progress.working_on(i, "reading the conda channels");
         sources = within("reading the [conda] channels", [&] { return channels->load(subdirs); });
     }
     // One thread per target over the shared (thread-safe) index client: pages and metadata are
@@ -283,6 +290,7 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
                     lock::TargetLock result;
                     auto target = targets[i];
                     if (manifest.conda) {
+                        progress.working_on(i, "solving conda");
                         auto conda = resolve_conda(*manifest.conda, target, sources, &local[i]);
                         auto python = std::find_if(
                             conda.packages.begin(), conda.packages.end(),
@@ -308,8 +316,8 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
                     if (with_python || !manifest.conda) {
                         auto conda = std::move(result.conda);
                         auto stats = local[i];
-                        result =
-                            resolve_target(manifest, target, index, &local[i], options.explain);
+                        result = resolve_target(manifest, target, index, &local[i], options.explain,
+                                                TargetProgress{&progress, i});
                         result.conda = std::move(conda);
                         if (manifest.conda) {
                             local[i].seconds += stats.seconds;
@@ -323,6 +331,8 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
                     return result;
                 });
             out[i].inputs = lock_inputs(manifest, spec);
+            progress.done(
+                i, out[i].packages.size() + (out[i].conda ? out[i].conda->packages.size() : 0));
         } catch (...) {
             errors[i] = std::current_exception();
         }
@@ -341,6 +351,7 @@ std::vector<lock::TargetLock> resolve_manifest(const manifest::Manifest& manifes
     for (auto& e : errors)
         if (e)
             std::rethrow_exception(e);
+    progress.finish();
     return out;
 }
 

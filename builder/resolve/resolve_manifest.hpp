@@ -6,6 +6,7 @@
 #include "builder/lock/lock.hpp"
 #include "builder/manifest/manifest.hpp"
 #include "builder/net/http_client.hpp"
+#include "builder/resolve/resolve_progress.hpp"
 #include "builder/resolve/resolver.hpp"
 #include "core/target/target.hpp"
 
@@ -23,6 +24,8 @@ struct ResolveOptions {
     std::string explain;          ///< a package to explain (`lock --explain`); empty: none
     net::NetworkOptions network;  ///< `--cert`; credentials (null: the manifest's)
     std::optional<int> retries;   ///< pip's `retries`: attempts per index request
+    /// The `resolve` progress line on stderr (resolve_progress.hpp); quiet by default.
+    ProgressMode progress = ProgressMode::quiet;
 };
 
 struct TargetReport {
@@ -40,7 +43,7 @@ target::Target make_target(const manifest::TargetSpec& spec, const manifest::Man
 /// `explain`: a package name whose versions the report explains (see explain_package.hpp).
 lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target::Target& target,
                                 index::IndexClient& index, TargetReport* report = nullptr,
-                                const std::string& explain = {});
+                                const std::string& explain = {}, TargetProgress progress = {});
 
 /// Resolves `[conda] specs` for one target over `sources` (ChannelClient::load for its
 /// subdir): the records chosen, sorted by name. Throws Error explaining any conflict.

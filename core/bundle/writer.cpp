@@ -13,6 +13,34 @@
 #include <map>
 
 namespace airlock::bundle {
+namespace {
+
+/// Passes bytes on to `next`, telling `progress` how many went through.
+class CountingSink : public archive::ByteSink {
+  public:
+    CountingSink(archive::ByteSink& next, const WriteOptions& options)
+        : next_(next), options_(options) {}
+    void write(const void* data, std::size_t size) override {
+        next_.write(data, size);
+        bytes_ += size;
+        if (options_.progress)
+            options_.progress(bytes_, files_);
+    }
+    void finish() override { next_.finish(); }
+    void file_done() {
+        ++files_;
+        if (options_.progress)
+            options_.progress(bytes_, files_);
+    }
+
+  private:
+    archive::ByteSink& next_;
+    const WriteOptions& options_;
+    std::uint64_t bytes_ = 0;
+    std::size_t files_ = 0;
+};
+
+}  // namespace
 namespace fs = std::filesystem;
 namespace {
 
@@ -108,7 +136,8 @@ WrittenBundle write_bundle_archive(BundleManifest manifest, const std::vector<En
         zstd = std::make_unique<archive::ZstdSink>(*sink, options.zstd_level, options.zstd_threads);
         sink = zstd.get();
     }
-    archive::TarWriter tar(*sink, options.mtime);
+    CountingSink counted(*sink, options);
+    archive::TarWriter tar(counted, options.mtime);
     tar.add_bytes(manifest_path, out.manifest_text);
     if (out.signature_text)
         tar.add_bytes(signature_path, *out.signature_text);
@@ -126,6 +155,7 @@ WrittenBundle write_bundle_archive(BundleManifest manifest, const std::vector<En
                 tar.add_file(f->path, source.file, f->size, f->sha256);
             }
         });
+        counted.file_done();
     }
     tar.finish();
     out.bytes = files.bytes_written();

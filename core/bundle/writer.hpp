@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct WriteOptions {
     /// A static airlock-install to write before the bundle, making `output` one executable
     /// (core/bundle/self_extracting.hpp). Not with split_size.
     std::optional<std::filesystem::path> installer;
+    /// Called as the archive grows: the bytes of entries written so far (before compression)
+    /// and the manifest files whose data is complete. For a progress display; may be empty.
+    std::function<void(std::uint64_t bytes, std::size_t files)> progress;
 };
 
 /// Where one manifest file's bytes come from: a file on disk (streamed) or bytes in memory.
