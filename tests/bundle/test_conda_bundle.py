@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "install"))
 from airlock_testing import conda, index, programs, venv, wheels  # noqa: E402
 from airlock_testing.nginx import Nginx  # noqa: E402
 from airlock_testing.programs import TempDir  # noqa: E402
-from install_support import run_install, unshare_available  # noqa: E402
+from install_support import require_unshare, run_install  # noqa: E402
 
 EPOCH = "1767225600"
 
@@ -158,9 +158,7 @@ class CondaBundleTest(unittest.TestCase):
             self.assertEqual(by_ref[path]["hashes"], [{"alg": "SHA-256", "content": f.sha256}])
 
     def test_installer_verifies_and_lists_it_offline(self):
-        ok, why = unshare_available()
-        if not ok:
-            self.skipTest("cannot run the installer without network: " + why)
+        require_unshare()
         state = self.tmp.path / "state"
         code, out, err = run_install(["verify", self.bundle, "--key", self.pub], state)
         self.assertEqual(code, 0, out + err)

@@ -34,9 +34,9 @@ def keygen(*args, env=None, stdin=subprocess.DEVNULL):
     return r.returncode, r.stdout, r.stderr
 
 
-@unittest.skipUnless(shutil.which("minisign"), "minisign is not installed")
 class Keygen(unittest.TestCase):
     def setUp(self):
+        programs.require_tool("minisign", "minisign")
         self.dir = Path(tempfile.mkdtemp(prefix="airlock-keygen-"))
         self.addCleanup(shutil.rmtree, self.dir, True)
         (self.dir / "file").write_text("bundle manifest stand-in\n")

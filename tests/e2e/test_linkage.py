@@ -20,19 +20,16 @@ NETWORK_LIBS = re.compile(r"lib(curl|ssh2?|nghttp2|nghttp3|ngtcp2|psl|idn2|ldap|
 
 
 def needed(binary: Path):
-    readelf = shutil.which("readelf")
-    if readelf is None:
-        raise unittest.SkipTest("readelf not found (apt-get install binutils)")
+    readelf = programs.require_tool("readelf", "binutils")
     out = subprocess.run([readelf, "-d", str(binary)], capture_output=True, text=True, check=True).stdout
     return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
 
 
 def ldd(binary: Path):
-    """Every library the loader would map (transitively), when ldd is available."""
-    if shutil.which("ldd") is None:
-        return None
-    r = subprocess.run(["ldd", str(binary)], capture_output=True, text=True)
-    return [line.split()[0] for line in r.stdout.splitlines() if line.strip()] if r.returncode == 0 else None
+    """Every library the loader would map (transitively)."""
+    r = subprocess.run([programs.require_tool("ldd", "libc-bin"), str(binary)], capture_output=True, text=True)
+    assert r.returncode == 0, "ldd %s: %s" % (binary, r.stderr)
+    return [line.split()[0] for line in r.stdout.splitlines() if line.strip()]
 
 
 class LinkageTest(unittest.TestCase):
@@ -43,8 +40,6 @@ class LinkageTest(unittest.TestCase):
 
     def test_installer_does_not_load_libcurl_transitively(self):
         libs = ldd(programs.airlock_install())
-        if libs is None:
-            self.skipTest("ldd not available")
         self.assertEqual([lib for lib in libs if "libcurl" in lib], [], "ldd airlock-install: %s" % libs)
 
     def test_builder_links_libcurl(self):

@@ -30,9 +30,8 @@ class PackagesTest(unittest.TestCase):
         build = programs.bin_dir().parent
         if not (programs.bin_dir() / "airlock-install-static").exists():
             raise unittest.SkipTest("no static installer in %s: packages are checked in the plain build" % build)
-        for tool in ("cpack", "dpkg-deb", "dpkg"):
-            if shutil.which(tool) is None:
-                raise unittest.SkipTest("%s not found" % tool)
+        for tool, package in (("cpack", "cmake"), ("dpkg-deb", "dpkg"), ("dpkg", "dpkg")):
+            programs.require_tool(tool, package)
         cls.work = programs.TempDir(prefix="airlock-debs-")
         out = cls.work.path / "debs"
         r = subprocess.run(["cpack", "-G", "DEB", "-B", str(out), "--config", str(build / "CPackConfig.cmake")],
@@ -70,10 +69,9 @@ class PackagesTest(unittest.TestCase):
             code, out, err = programs.run([self.root / "usr/bin" / name, "--version"], timeout=30)
             self.assertEqual((code, err), (0, ""), name)
             self.assertRegex(out, r"^%s \d+\.\d+\.\d+" % name)
-        if shutil.which("file"):
-            out = subprocess.run(["file", "-L", str(self.root / "usr/bin/airlock-install")],
-                                 capture_output=True, text=True, check=True).stdout
-            self.assertIn("statically linked", out)
+        out = subprocess.run([programs.require_tool("file", "file"), "-L", str(self.root / "usr/bin/airlock-install")],
+                             capture_output=True, text=True, check=True).stdout
+        self.assertIn("statically linked", out)
 
     def test_man_pages_and_completions_describe_the_subcommands(self):
         page = gzip.decompress((self.root / "usr/share/man/man1/airlock-install.1.gz").read_bytes()).decode()

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "install"))
 from airlock_testing import catalog, programs, pythons, venv as venv_mod  # noqa: E402
 
 import bundlemaker as bm  # noqa: E402
-from install_support import installer_env, unshare_available  # noqa: E402
+from install_support import installer_env, require_unshare  # noqa: E402
 
 SCALE = 64 * 1024
 TRAILER = 64
@@ -30,9 +30,7 @@ class SelfExtractingTest(unittest.TestCase):
         static = programs.bin_dir() / "airlock-install-static"
         if not static.exists():
             raise unittest.SkipTest("no %s (sanitizer build, or -DAIRLOCK_STATIC_INSTALLER=OFF)" % static)
-        ok, why = unshare_available()
-        if not ok:
-            raise unittest.SkipTest(why)
+        require_unshare()
         cls.python = next((pythons.find_python(v) for v in ("3.12", "3.11") if pythons.find_python(v)), None)
         if cls.python is None:
             raise unittest.SkipTest("neither Python 3.12 nor 3.11 found")

@@ -73,9 +73,7 @@ class StaticInstallerTest(unittest.TestCase):
         cls.work.cleanup()
 
     def test_file_and_ldd_say_static(self):
-        if shutil.which("file") is None:
-            self.skipTest("file not installed (apt-get install file)")
-        out = subprocess.run(["file", "-L", str(self.exe)], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([programs.require_tool("file", "file"), "-L", str(self.exe)], capture_output=True, text=True, check=True).stdout
         self.assertIn("statically linked", out)
         r = subprocess.run(["ldd", str(self.exe)], capture_output=True, text=True)
         self.assertIn("not a dynamic executable", r.stdout + r.stderr)

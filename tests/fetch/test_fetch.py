@@ -15,13 +15,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "faults"))
 
-from fetch_support import Nginx, airlock_build, clean_env, has_download_command, sha256_file, write_random  # noqa: E402
+from fetch_support import Nginx, airlock_build, clean_env, sha256_file, write_random  # noqa: E402
 from proxy import FaultProxy  # noqa: E402
 
 MiB = 1 << 20
 
 
-@unittest.skipUnless(has_download_command(), "airlock-build has no `download` command in this build")
 class FetchTest(unittest.TestCase):
     def setUp(self):
         self.tmp = Path(tempfile.mkdtemp(prefix="airlock-fetch-test-"))

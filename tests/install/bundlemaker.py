@@ -1,10 +1,11 @@
-"""Bundles for the installer's tests.
+"""Hand-written bundles for the installer's tests.
 
 `make_bundle` writes an airlock bundle (format 1, as core/bundle reads it) straight from a set of
-wheels, signed with Debian's `minisign`, so the installer can be tested before and independently
-of `airlock-build build`, and so tests can craft archives the real writer never produces
-(tampered bytes, extra entries, `../` names, symlinks). `build_with_airlock` uses the real
-builder when it is there.
+wheels, signed with Debian's `minisign`; `make_conda_bundle` a format-2 one with conda packages.
+They exist for what the real writer never produces, on purpose: tampered bytes, extra entries,
+`../` names, symlinks, hostile strings, chosen sequence numbers. They are never a stand-in for
+`airlock-build build`: a test about bundles the builder makes runs the builder, and fails when it
+is missing.
 
 Layout (issue 5): airlock/manifest.toml, airlock/manifest.toml.minisig, airlock/requirements.<t>.txt,
 then wheels/<file>; a pax tar with fixed mtimes and owners.
@@ -19,8 +20,6 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
-
-from airlock_testing import programs, venv as venv_mod
 
 MTIME = 1700000000
 
@@ -266,19 +265,6 @@ def make_bundle(
     if tamper_after_sign:
         tamper_after_sign(entries)
     return write_tar(out, entries)
-
-
-# ------------------------------------------------------------------------------ the real builder
-def airlock_build_available() -> Tuple[bool, str]:
-    """(True, "") when `airlock-build build` is implemented, else (False, why)."""
-    try:
-        exe = programs.airlock_build()
-    except FileNotFoundError as e:
-        return False, str(e)
-    code, out, err = programs.run([exe, "build", "--help"], env=venv_mod.clean_env(), timeout=60)
-    if code != 0 or "not implemented" in (out + err):
-        return False, "`airlock-build build` is not implemented yet"
-    return True, ""
 
 
 # ------------------------------------------------------------------------- conda (format 2)

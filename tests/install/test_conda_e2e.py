@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from airlock_testing import conda, index, programs, pythons, venv  # noqa: E402
 from airlock_testing.nginx import Nginx  # noqa: E402
-from install_support import installer_env, leftovers, small_wheels, unshare_available  # noqa: E402
+from install_support import installer_env, leftovers, require_unshare, small_wheels  # noqa: E402
 
 
 class CondaEndToEndTest(unittest.TestCase):
@@ -52,7 +52,7 @@ class CondaEndToEndTest(unittest.TestCase):
             cls.bundle = d / "lab.airlock"
             cls.build(["build", manifest, "--lock", d / "lock", "-o", cls.bundle, "--key", keys / "site.key",
                        "--cache-dir", cls.tmp.path / "cache"])
-        cls.offline, cls.why_online = unshare_available()
+        require_unshare()
 
     @classmethod
     def tearDownClass(cls):
@@ -67,8 +67,7 @@ class CondaEndToEndTest(unittest.TestCase):
 
     def install(self, prefix: Path, *extra):
         cmd = [programs.airlock_install(), "install", self.bundle, "--key", self.pub, "--prefix", prefix, *extra]
-        if self.offline:
-            cmd = [shutil.which("unshare"), "-n"] + cmd
+        cmd = ["unshare", "-n"] + cmd
         return programs.run(cmd, env=installer_env(self.tmp.path / ("state-" + prefix.name)), timeout=600)
 
     def check_environment(self, prefix: Path, target: str):
@@ -190,7 +189,7 @@ class MixedEndToEndTest(unittest.TestCase):
             cls.bundle = d / "mixed.airlock"
             CondaEndToEndTest.build(["build", manifest, "-o", cls.bundle, "--key", keys / "site.key",
                                      "--cache-dir", cls.tmp.path / "cache"])
-        cls.offline = unshare_available()[0]
+        require_unshare()
 
     @classmethod
     def tearDownClass(cls):
@@ -200,8 +199,7 @@ class MixedEndToEndTest(unittest.TestCase):
     def test_conda_python_then_pip_part(self):
         prefix = self.root / "env"
         cmd = [programs.airlock_install(), "install", self.bundle, "--key", self.pub, "--prefix", prefix]
-        if self.offline:
-            cmd = [shutil.which("unshare"), "-n"] + cmd
+        cmd = ["unshare", "-n"] + cmd
         code, o, e = programs.run(cmd, env=installer_env(self.tmp.path / "state"), timeout=600)
         self.assertEqual(code, 0, o + e)
         self.assertIn("installed 3 conda packages", o)

@@ -25,7 +25,7 @@ from pathlib import Path
 from airlock_testing import conda, programs, pythons
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from install_support import leftovers, unshare_available  # noqa: E402
+from install_support import leftovers, require_unshare  # noqa: E402
 
 PH = conda.PLACEHOLDER
 
@@ -94,10 +94,8 @@ def greet_package() -> conda.Package:
                          files=[("site-packages/greet/__init__.py", init), ("python-scripts/greet-script", script)])
 
 
-def run_installer(args, *, isolate: bool):
-    cmd = [str(programs.airlock_install()), "conda-prefix"] + [str(a) for a in args]
-    if isolate:
-        cmd = ["unshare", "-n"] + cmd
+def run_installer(args):
+    cmd = ["unshare", "-n", str(programs.airlock_install()), "conda-prefix"] + [str(a) for a in args]
     return programs.run(cmd, timeout=300)
 
 
@@ -119,7 +117,7 @@ class CondaPrefixTest(unittest.TestCase):
         cls.tmp = programs.TempDir("airlock-conda-prefix-")
         # Short: the python interpreter's RUNPATH placeholder is its build prefix.
         cls.root = Path(tempfile.mkdtemp(prefix="acp", dir="/tmp"))
-        cls.isolate = unshare_available()[0]
+        require_unshare()
         work = cls.tmp.path
         exe = pythons.find_python("3.12")
         if exe is None:
@@ -146,8 +144,7 @@ class CondaPrefixTest(unittest.TestCase):
         shutil.rmtree(cls.root, ignore_errors=True)
 
     def install(self, prefix: Path, files):
-        return run_installer(["--prefix", prefix, "--channel", "conda-forge", "--spec", "greet"] + list(files),
-                             isolate=self.isolate)
+        return run_installer(["--prefix", prefix, "--channel", "conda-forge", "--spec", "greet"] + list(files))
 
     def assert_nothing_left(self, prefix: Path):
         self.assertFalse(os.path.lexists(prefix), "the refused install left %s" % prefix)

@@ -1,6 +1,6 @@
 """End to end: a bundle of the torch_like fixture closure (built by `airlock-build build` from the
-fixture index when the builder is there, else written by tests/install/bundlemaker.py from the
-same wheels), installed by `airlock-install install` inside `unshare -n` (no network at all) into
+fixture index; for the anti-rollback test, which chooses sequence numbers, hand-written by
+tests/install/bundlemaker.py from the same wheels), installed by `airlock-install install` inside `unshare -n` (no network at all) into
 fresh venvs for the Python 3.11 and 3.12 targets; the packages import and `pip check` passes.
 Also: dry run, anti-rollback, target mismatch, and no libcurl linked."""
 
@@ -15,17 +15,16 @@ from pathlib import Path
 from airlock_testing import catalog, programs, pythons, venv as venv_mod
 
 import bundlemaker as bm
-from install_support import InstallerTestCase, leftovers, run_install, unshare_available
+from install_support import InstallerTestCase, leftovers, require_unshare, run_install
 
 SCALE = 96 * 1024
 _shared = {}
 
 
-def fixture_bundle(workdir: Path, *, sequence: int = 1, name: str = "torch-lab", builder: bool = True) -> Path:
-    """The torch_like bundle for its three standard targets (cached). With `builder`, made by
-    `airlock-build build` when it is implemented; otherwise (and for the anti-rollback test, which
-    needs chosen sequence numbers) by bundlemaker from the same wheels."""
-    key = (name, sequence, builder)
+def fixture_bundle(workdir: Path, *, sequence: int = 1, name: str = "torch-lab", handwritten: bool = False) -> Path:
+    """The torch_like bundle for its three standard targets (cached), made by `airlock-build build`
+    (a missing builder is an error); with `handwritten`, written by bundlemaker from the same wheels."""
+    key = (name, sequence, handwritten)
     if key in _shared:
         return _shared[key]
     fx = catalog.torch_like(scale=SCALE)
@@ -34,9 +33,8 @@ def fixture_bundle(workdir: Path, *, sequence: int = 1, name: str = "torch-lab",
     if "keys" not in _shared:
         _shared["keys"] = bm.keypair(workdir)
     pub, sec = _shared["keys"]
-    available, why = bm.airlock_build_available() if builder else (False, "sequence chosen by the test")
     out = workdir / ("%s-%d.bundle" % (name, sequence))
-    if available:
+    if not handwritten:
         out = workdir / "built" / out.name  # `build -o` creates the missing directory
         with fx.serve() as server:
             manifest = workdir / "manifest.toml"
@@ -45,7 +43,6 @@ def fixture_bundle(workdir: Path, *, sequence: int = 1, name: str = "torch-lab",
             code, o, e = programs.run([programs.airlock_build(), "build", manifest, "-o", out, "--key", sec, "--sequence", str(sequence)], env=env, timeout=900)
             if code != 0:
                 raise AssertionError("airlock-build build failed:\n%s%s" % (o, e))
-        _shared["producer"] = "airlock-build build"
     else:
         per_target = {}
         for t in targets:
@@ -54,7 +51,6 @@ def fixture_bundle(workdir: Path, *, sequence: int = 1, name: str = "torch-lab",
                 fx.files[f] for f in sorted(fx.expected_files[t])
             ]
         bm.make_bundle(out, per_target, secret_key=sec, name=name, version="2026.%d" % sequence, sequence=sequence)
-        _shared.setdefault("producer", "bundlemaker (%s)" % why)
     _shared[key] = out
     return out
 
@@ -70,15 +66,10 @@ class EndToEndTest(InstallerTestCase):
 
     def setUp(self):
         super().setUp()
-        ok, why = unshare_available()
-        if not ok:
-            self.skipTest("cannot run the installer without network: " + why)
+        require_unshare()
         self.bundle = fixture_bundle(self.work.path)
         self.pub = _shared["keys"][0]
         self.fx = _shared["fx"]
-        if not _shared.get("announced"):
-            _shared["announced"] = True
-            sys.stderr.write("[bundle produced by %s]\n" % _shared["producer"])
 
     def check_installed(self, venv: Path, target: str):
         got = venv_mod.installed(venv, exclude=["pip"])
@@ -123,15 +114,13 @@ class EndToEndTest(InstallerTestCase):
         venv = self.tmp / "found"
         code, out, err = run_install(["install", self.bundle, "--key", self.pub, "--venv", venv,
                                       "--target", "linux-py311"], self.state)
-        if code != 0 and "no interpreter for the bundle's targets" in err:
-            self.skipTest("python3.11 is not on PATH or in pyenv's default root")
         self.assertEqual(code, 0, out + err)
         self.check_installed(venv, "linux-py311")
 
     def test_reinstall_into_existing_venv_and_anti_rollback(self):
         venv = self.install_for("3.12", "linux-py312")
-        older = fixture_bundle(self.work.path, sequence=1, name="rb", builder=False)
-        newer = fixture_bundle(self.work.path, sequence=2, name="rb", builder=False)
+        older = fixture_bundle(self.work.path, sequence=1, name="rb", handwritten=True)
+        newer = fixture_bundle(self.work.path, sequence=2, name="rb", handwritten=True)
         code, out, err = run_install(["install", newer, "--key", self.pub, "--venv", venv], self.state)
         self.assertEqual(code, 0, out + err)
         self.assertIn("sequence = 2", (self.state / "state.toml").read_text())
@@ -199,7 +188,8 @@ class EndToEndTest(InstallerTestCase):
             if python:
                 break
         if python is None:
-            self.skipTest("no Python other than 3.11/3.12 found to show a mismatch")
+            self.skipTest("no Python other than 3.11/3.12 to show a mismatch: install one with pyenv "
+                          "(pyenv install 3.10), as tests/support/airlock_testing/pythons.py says")
         venv = self.tmp / "mismatch"
         code, out, err = run_install(["install", self.bundle, "--key", self.pub, "--venv", venv, "--python", python],
                                      self.state)
@@ -233,9 +223,7 @@ class EndToEndTest(InstallerTestCase):
             self.assertInOutput(needle, out)
 
     def test_no_network_library_is_linked(self):
-        readelf = shutil.which("readelf")
-        if not readelf:
-            self.skipTest("readelf (binutils) is not installed")
+        readelf = programs.require_tool("readelf", "binutils")
         r = subprocess.run([readelf, "-d", str(programs.airlock_install())], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
         needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", r.stdout)

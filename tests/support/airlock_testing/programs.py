@@ -37,6 +37,16 @@ def airlock_install() -> Path:
     return _program("airlock-install")
 
 
+def require_tool(name: str, package: str) -> Path:
+    """The program `name` on PATH. Missing, it is an error, never a skip: packaging/setup.sh
+    installs the Debian package `package`, and a test that needs it cannot pass without it."""
+    found = shutil.which(name)
+    if found is None:
+        raise AssertionError("`%s` is not on PATH: install the Debian package %s (packaging/setup.sh does)"
+                             % (name, package))
+    return Path(found)
+
+
 def run(
     cmd: Sequence[PathLike],
     *,
