@@ -3,7 +3,8 @@
 #   airlock_module(NAME <target> DEPS <targets...>)
 #       A static library from every *.cpp in the current folder except *_test.cpp.
 #   airlock_tests(NAME <target> DEPS <targets...>)
-#       A GoogleTest binary from every *_test.cpp in the current folder, registered with ctest.
+#       A GoogleTest binary from every *_test.cpp in the current folder, registered with ctest,
+#       linked with tests/support/cpp (airlock_test_support: temp dirs, processes, files).
 
 function(airlock_module)
   cmake_parse_arguments(ARG "" "NAME" "DEPS" ${ARGN})
@@ -24,7 +25,7 @@ function(airlock_tests)
     return()
   endif()
   add_executable(${ARG_NAME} ${sources})
-  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest_main)
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} airlock_test_support GTest::gtest_main)
   target_compile_definitions(${ARG_NAME} PRIVATE AIRLOCK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()

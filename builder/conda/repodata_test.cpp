@@ -2,13 +2,13 @@
 
 #include "core/archive/zstd_stream.hpp"
 #include "core/base/error.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <zstd.h>
 
 #include <filesystem>
-#include <fstream>
 
 using airlock::conda::Repodata;
 
@@ -93,19 +93,16 @@ TEST(CondaRepodata, ReadsStreamedZstdWithoutDeclaredSize) {
 }
 
 TEST(CondaRepodata, ReadsFiles) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("airlock-repodata-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    airlock::test_support::TempDir dir("airlock-repodata-test-");
     // Sizes around a page boundary: the padding after a mapped file must read as zeros.
     for (std::size_t extra :
          {std::size_t{0}, std::size_t{1}, std::size_t{4000}, std::size_t{4096}}) {
         std::string text = std::string(kRepodata) + std::string(extra, ' ');
         auto path = dir / "repodata.json";
-        std::ofstream(path, std::ios::binary) << text;
+        airlock::test_support::write_file(path, text);
         auto repodata = Repodata::read_file(path);
         EXPECT_EQ(repodata.records("pytorch").size(), 3u) << extra;
     }
-    std::filesystem::remove_all(dir);
     EXPECT_THROW(Repodata::read_file(dir / "missing.json"), airlock::Error);
 }
 

@@ -2,23 +2,24 @@
 #include "builder/net/http_client.hpp"
 
 #include "core/digest/sha256.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <fstream>
 
 using namespace airlock::fetch;
 namespace fs = std::filesystem;
 
 TEST(Cache, CommitsUnderTheHashAndFindsItAgain) {
-    auto root = fs::temp_directory_path() / ("airlock-cache-test-" + std::to_string(::getpid()));
-    fs::remove_all(root);
+    airlock::test_support::TempDir dir("airlock-cache-test-");
+    auto root = dir / "cache";  // the cache creates its root
     Cache cache(root);
     auto sha = airlock::digest::sha256_hex("hello");
     EXPECT_FALSE(cache.lookup(sha));
     auto tmp = cache.tmp_dir() / "x.part";
-    std::ofstream(tmp) << "hello";
+    airlock::test_support::write_file(tmp, "hello");
     auto blob = cache.commit(tmp, sha);
     EXPECT_EQ(blob, root / "blobs" / "sha256" / sha.substr(0, 2) / sha.substr(2));
     EXPECT_FALSE(fs::exists(tmp));
@@ -31,7 +32,6 @@ TEST(Cache, CommitsUnderTheHashAndFindsItAgain) {
     place_file(blob, dest);
     EXPECT_EQ(airlock::digest::sha256_file(dest), sha);
     place_file(blob, dest);  // replacing is fine
-    fs::remove_all(root);
 }
 
 TEST(Cache, DefaultDirectoryFollowsTheEnvironment) {

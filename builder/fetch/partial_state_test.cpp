@@ -1,19 +1,12 @@
 #include "builder/fetch/partial_state.hpp"
 
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 using namespace airlock::fetch;
-namespace fs = std::filesystem;
-
-namespace {
-fs::path temp_file(const std::string& name) {
-    auto dir = fs::temp_directory_path() / ("airlock-partial-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    return dir / name;
-}
-}  // namespace
+using airlock::test_support::TempDir;
 
 TEST(PartialState, RoundTrips) {
     PartialState state;
@@ -21,7 +14,8 @@ TEST(PartialState, RoundTrips) {
     state.size = 100;
     state.validators = {"\"abc-64\"", ""};
     state.ranges = {{0, 40, 40}, {40, 100, 10}};
-    auto path = temp_file("a.state");
+    TempDir dir("airlock-partial-test-");
+    auto path = dir / "a.state";
     state.save(path);
     auto back = PartialState::load(path);
     ASSERT_TRUE(back);
@@ -36,9 +30,10 @@ TEST(PartialState, RoundTrips) {
 }
 
 TEST(PartialState, RejectsInconsistentFiles) {
-    auto path = temp_file("bad.state");
+    TempDir dir("airlock-partial-test-");
+    auto path = dir / "bad.state";
     auto write = [&](const std::string& text) {
-        std::ofstream(path) << text;
+        airlock::test_support::write_file(path, text);
         return PartialState::load(path);
     };
     EXPECT_FALSE(write("not json"));
@@ -53,5 +48,5 @@ TEST(PartialState, RejectsInconsistentFiles) {
     EXPECT_FALSE(write(R"({"version":1,"url":"u","size":12,"validators":[],"ranges":[[0,10,1]]})"));
     EXPECT_TRUE(
         write(R"({"version":1,"url":"u","size":10,"validators":[""],"ranges":[[0,10,3]]})"));
-    EXPECT_FALSE(PartialState::load(temp_file("missing.state")));
+    EXPECT_FALSE(PartialState::load(dir / "missing.state"));
 }

@@ -1,11 +1,12 @@
 #include "builder/index/find_links.hpp"
 
 #include "core/digest/sha256.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 
 using namespace airlock::index;
 
@@ -20,14 +21,15 @@ TEST(FindLinks, WhichProjectAFileBelongsTo) {
 }
 
 TEST(FindLinks, FolderListingHashesOnlyTheProjectsFiles) {
-    auto dir = std::filesystem::temp_directory_path() / "airlock-find-links-test";
-    std::filesystem::remove_all(dir);
+    using airlock::test_support::write_file;
+    airlock::test_support::TempDir temp("airlock-find-links-test-");
+    const auto& dir = temp.path();
     std::filesystem::create_directories(dir / "sub dir");
-    std::ofstream(dir / "a-1.0-py3-none-any.whl") << "wheel a";
-    std::ofstream(dir / "b-2.0.tar.gz") << "sdist b";
-    std::ofstream(dir / "notes.txt") << "not a distribution";
-    std::ofstream(dir / ".hidden-1.0-py3-none-any.whl") << "hidden";
-    std::ofstream(dir / "sub dir" / "c-1.0-py3-none-any.whl") << "not recursive";
+    write_file(dir / "a-1.0-py3-none-any.whl", "wheel a");
+    write_file(dir / "b-2.0.tar.gz", "sdist b");
+    write_file(dir / "notes.txt", "not a distribution");
+    write_file(dir / ".hidden-1.0-py3-none-any.whl", "hidden");
+    write_file(dir / "sub dir" / "c-1.0-py3-none-any.whl", "not recursive");
     auto listing = list_folder(dir);
     ASSERT_EQ(listing.size(), 2u);
     EXPECT_EQ(listing[0].filename, "a-1.0-py3-none-any.whl");
@@ -40,5 +42,4 @@ TEST(FindLinks, FolderListingHashesOnlyTheProjectsFiles) {
     EXPECT_EQ(local_path(files[0].url), dir / "a-1.0-py3-none-any.whl");
     EXPECT_EQ(local_path("file:///x/sub%20dir/a.whl"), std::filesystem::path("/x/sub dir/a.whl"));
     EXPECT_FALSE(local_path("https://h/a.whl"));
-    std::filesystem::remove_all(dir);
 }

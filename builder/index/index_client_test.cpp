@@ -5,13 +5,15 @@
 
 #include "core/base/error.hpp"
 #include "core/digest/sha256.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -22,24 +24,18 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Fixture {
-    fs::path work;
+    std::optional<test_support::TempDir> work;
     FILE* pipe = nullptr;
     std::string url, noranges_url, access_log, noranges_access_log;
-    std::string skip_reason;
+    std::string failure;
 };
 
 Fixture* fixture = nullptr;
 
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
+/// The file's lines; none while nginx has not created it yet.
 std::vector<std::string> lines_of(const std::string& path) {
     std::vector<std::string> out;
-    std::istringstream in(slurp(path));
+    std::istringstream in(fs::exists(path) ? test_support::read_file(path) : std::string());
     for (std::string line; std::getline(in, line);)
         out.push_back(line);
     return out;
@@ -50,21 +46,23 @@ class IndexEnvironment : public ::testing::Environment {
     void SetUp() override {
         fixture = new Fixture;
         if (!fs::exists("/usr/sbin/nginx")) {
-            fixture->skip_reason = "nginx is not installed";
+            fixture->failure =
+                "nginx is not installed: apt-get install nginx-light "
+                "(packaging/setup.sh does)";
             return;
         }
-        char templ[] = "/tmp/airlock-index-test-XXXXXX";
-        fixture->work = mkdtemp(templ);
+        fixture->work.emplace("airlock-index-test-");
         std::string script =
             std::string(AIRLOCK_SOURCE_DIR) + "/tests/index/serve_index_fixture.py";
-        std::string command = "python3 '" + script + "' '" + fixture->work.string() + "'";
+        std::string command = "python3 '" + script + "' '" + fixture->work->path().string() + "'";
+        // Not test_support::run_process: the server runs until its stdin (this pipe) is closed.
         fixture->pipe = popen(command.c_str(), "w");
-        auto ready = fixture->work / "ready.json";
+        auto ready = *fixture->work / "ready.json";
         for (int i = 0; i < 600 && !fs::exists(ready); ++i) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         if (!fs::exists(ready)) {
-            fixture->skip_reason = "the fixture server did not start: " + command;
+            fixture->failure = "the fixture server did not start: " + command;
             return;
         }
         simdjson::dom::parser parser;
@@ -77,9 +75,7 @@ class IndexEnvironment : public ::testing::Environment {
     void TearDown() override {
         if (fixture->pipe)
             pclose(fixture->pipe);  // EOF on its stdin stops nginx
-        if (!fixture->work.empty())
-            fs::remove_all(fixture->work);
-        delete fixture;
+        delete fixture;             // and removes its directory
     }
 };
 
@@ -98,15 +94,11 @@ manifest::IndexSpec spec(std::string name, std::string url, std::vector<std::str
 class IndexClientTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (!fixture->skip_reason.empty())
-            GTEST_SKIP() << fixture->skip_reason;
-        char templ[] = "/tmp/airlock-index-cache-XXXXXX";
-        cache = mkdtemp(templ);
+        if (!fixture->failure.empty())
+            FAIL() << fixture->failure;
+        cache_dir.emplace("airlock-index-cache-");
+        cache = cache_dir->path();
         log_start = lines_of(fixture->access_log).size();
-    }
-    void TearDown() override {
-        if (!cache.empty())
-            fs::remove_all(cache);
     }
     IndexClientOptions options(net::CacheMode mode = net::CacheMode::revalidate) {
         IndexClientOptions o;
@@ -127,6 +119,7 @@ class IndexClientTest : public ::testing::Test {
     }
     std::string pypi() const { return fixture->url + "/simple"; }
 
+    std::optional<test_support::TempDir> cache_dir;
     fs::path cache;
     std::size_t log_start = 0;
 };
@@ -391,7 +384,7 @@ TEST_F(IndexClientTest, RangeRequestsReturnPartialContent) {
 }
 
 TEST_F(IndexClientTest, FileIndexReadsTheTreeDirectly) {
-    const std::string root = "file://" + (fixture->work / "root").string();
+    const std::string root = "file://" + (*fixture->work / "root").string();
     IndexClient client({spec("local", root + "/simple")}, options());
     const auto& page = client.project("demo");
     ASSERT_EQ(page.files.size(), 3u);

@@ -2,6 +2,7 @@
 
 #include "builder/lock/requirements_txt.hpp"
 #include "core/base/error.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -99,15 +100,13 @@ TEST(Pylock, RecordsItsInputsAsAToolTable) {
 }
 
 TEST(Pylock, WritesAtomicallyAndReadsTheTargetFromTheName) {
-    auto dir = std::filesystem::temp_directory_path() / "airlock-pylock-test";
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
+    test_support::TempDir temp("airlock-pylock-test-");
+    const auto& dir = temp.path();
     auto path = write_pylock(dir, sample());
     EXPECT_EQ(path.filename(), "pylock.linux-py312.toml");
     auto back = read_pylock(path);
     EXPECT_EQ(back.target, "linux-py312");
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);
-    std::filesystem::remove_all(dir);
 }
 
 TEST(Pylock, ErrorsPointAtTheFileAndSayWhat) {

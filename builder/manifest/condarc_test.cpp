@@ -1,10 +1,11 @@
 #include "builder/manifest/condarc.hpp"
 
 #include "core/base/error.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
 
 using namespace airlock;
@@ -23,7 +24,7 @@ EnvLookup env_of(std::map<std::string, std::string> values) {
 
 void write(const std::filesystem::path& path, const std::string& text) {
     std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path) << text;
+    test_support::write_file(path, text);
 }
 
 const char* conda_manifest_head =
@@ -66,8 +67,8 @@ TEST(Condarc, WrongShapesAndBadYamlPointAtTheLine) {
 }
 
 TEST(Condarc, SearchPathMergeAndVariables) {
-    auto dir = std::filesystem::temp_directory_path() / "airlock-condarc-test";
-    std::filesystem::remove_all(dir);
+    test_support::TempDir temp("airlock-condarc-test-");
+    const auto& dir = temp.path();
     write(dir / "home/.condarc", "channels: [a, b]\nchannel_alias: https://one/\n");
     write(dir / "home/.conda/condarc.d/10.yml", "custom_channels: {x: https://x/}\n");
     write(dir / "extra.yml", "channels: [c, a]\nchannel_alias: https://two/\n");
@@ -90,7 +91,6 @@ TEST(Condarc, SearchPathMergeAndVariables) {
     EXPECT_EQ(env.settings.channels[1].text, "q");
     EXPECT_EQ(env.settings.channels[1].where.file, "CONDA_CHANNELS");
     EXPECT_EQ(env.settings.channel_alias->text, "https://three");
-    std::filesystem::remove_all(dir);
 }
 
 TEST(Condarc, ManifestFallsBackOnCondarcAndOverridesIt) {

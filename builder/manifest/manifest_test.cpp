@@ -1,11 +1,11 @@
 #include "builder/manifest/manifest.hpp"
 
 #include "core/base/error.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 
 using namespace airlock;
 using namespace airlock::manifest;
@@ -343,8 +343,7 @@ TEST(Manifest, MissingSectionsAndFile) {
 
 TEST(Manifest, LoadsExampleManifests) {
     std::filesystem::path dir = std::filesystem::path(AIRLOCK_SOURCE_DIR) / "manifests";
-    if (!std::filesystem::exists(dir))
-        GTEST_SKIP() << "no manifests/ yet";
+    ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
     // Every `${AIRLOCK_EXAMPLE_*}` gets a loopback URL, as the demo and the tests set them.
     auto env = [](std::string_view name) -> std::optional<std::string> {
         if (name.starts_with("AIRLOCK_EXAMPLE_"))
@@ -355,8 +354,7 @@ TEST(Manifest, LoadsExampleManifests) {
         if (entry.path().extension() != ".toml")
             continue;
         SCOPED_TRACE(entry.path().string());
-        std::ifstream in(entry.path());
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string text = test_support::read_file(entry.path());
         EXPECT_NO_THROW(parse_manifest(text, entry.path(), env));
     }
 }

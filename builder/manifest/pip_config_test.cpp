@@ -1,11 +1,12 @@
 #include "builder/manifest/pip_config.hpp"
 
 #include "core/base/error.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 using namespace airlock;
@@ -22,16 +23,9 @@ EnvLookup env_of(std::map<std::string, std::string> values) {
     };
 }
 
-std::filesystem::path temp_dir(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() / ("airlock-pip-config-" + name);
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
-}
-
 void write(const std::filesystem::path& path, const std::string& text) {
     std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path) << text;
+    test_support::write_file(path, text);
 }
 
 }  // namespace
@@ -79,7 +73,8 @@ TEST(PipConfigFiles, PipsOrderAndDevNull) {
 }
 
 TEST(PipConfig, FilesThenSectionsThenVariables) {
-    auto dir = temp_dir("precedence");
+    test_support::TempDir temp("airlock-pip-config-precedence-");
+    const auto& dir = temp.path();
     write(dir / "home/.config/pip/pip.conf",
           "[global]\nindex-url = https://user/simple\ntimeout = 10\n");
     write(dir / "env.conf", "[global]\nretries = 2\n[install]\ntimeout = 20\n");
@@ -105,5 +100,4 @@ TEST(PipConfig, FilesThenSectionsThenVariables) {
     EXPECT_EQ(user.get("timeout")->origin, "PIP_DEFAULT_TIMEOUT");
     EXPECT_EQ(user.get("extra-index-url")->items,
               (std::vector<std::string>{"https://x/simple", "https://y/simple"}));
-    std::filesystem::remove_all(dir);
 }

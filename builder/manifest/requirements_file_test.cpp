@@ -4,11 +4,12 @@
 #include "builder/manifest/environment_yml.hpp"
 #include "builder/manifest/target_flag.hpp"
 #include "core/base/error.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 
 using namespace airlock;
 using namespace airlock::manifest;
@@ -18,25 +19,16 @@ namespace {
 const std::string hash_a(64, 'a');
 const std::string hash_b(64, 'B');
 
-class TempDir {
+/// A temp dir whose files the tests write by relative name (parents created).
+class Files : public test_support::TempDir {
   public:
-    TempDir() {
-        path_ = std::filesystem::temp_directory_path() /
-                ("airlock-reqs-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() { std::filesystem::remove_all(path_); }
+    Files() : TempDir("airlock-reqs-") {}
     std::filesystem::path write(const std::string& name, const std::string& text) const {
-        auto p = path_ / name;
+        auto p = path() / name;
         std::filesystem::create_directories(p.parent_path());
-        std::ofstream(p) << text;
+        test_support::write_file(p, text);
         return p;
     }
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-    static inline int counter_ = 0;
 };
 
 std::string error_of(const std::function<void()>& body) {
@@ -88,7 +80,7 @@ TEST(RequirementsFile, OptionsAndHashes) {
 }
 
 TEST(RequirementsFile, IncludesAreRelativeToTheIncludingFile) {
-    TempDir dir;
+    Files dir;
     dir.write("sub/base.txt", "-c ../pins.txt\nfilelock\n");
     dir.write("pins.txt", "filelock<3.16\n");
     auto top = dir.write("requirements.txt", "-r sub/base.txt\njinja2\n");
@@ -103,7 +95,7 @@ TEST(RequirementsFile, IncludesAreRelativeToTheIncludingFile) {
 }
 
 TEST(RequirementsFile, IncludeLoopIsRefused) {
-    TempDir dir;
+    Files dir;
     dir.write("b.txt", "-r a.txt\n");
     auto a = dir.write("a.txt", "-r b.txt\n");
     RequirementsFile out;
@@ -155,7 +147,7 @@ TEST(TargetFlag, ParsesAndRefuses) {
 }
 
 TEST(EnvironmentYml, ChannelsSpecsPipAndName) {
-    TempDir dir;
+    Files dir;
     dir.write("extra.txt", "filelock\n");
     auto path = dir.write("environment.yml",
                           "name: torch-lab\n"
@@ -196,7 +188,7 @@ TEST(EnvironmentYml, RefusesWhatItCannotHonour) {
 }
 
 TEST(ComposedManifest, RequirementsBecomeTheEquivalentManifest) {
-    TempDir dir;
+    Files dir;
     auto reqs = dir.write(
         "requirements.txt",
         "--index-url https://mirror.example/simple\n"
@@ -223,7 +215,7 @@ TEST(ComposedManifest, RequirementsBecomeTheEquivalentManifest) {
 }
 
 TEST(ComposedManifest, AManifestGetsExtraTargets) {
-    TempDir dir;
+    Files dir;
     auto path = dir.write("m.toml",
                           "[bundle]\nname = \"b\"\nversion = \"1\"\n\n[[target]]\nname = "
                           "\"linux\"\npython = \"3.12\"\nplatform = \"manylinux_2_28_x86_64\"\n\n"
@@ -245,7 +237,7 @@ TEST(ComposedManifest, AManifestGetsExtraTargets) {
 }
 
 TEST(ComposedManifest, IndexesComeFromOnePlace) {
-    TempDir dir;
+    Files dir;
     auto path = dir.write("m.toml",
                           "[bundle]\nname = \"b\"\nversion = \"1\"\n\n[[target]]\nname = "
                           "\"linux\"\npython = \"3.12\"\nplatform = \"manylinux_2_28_x86_64\"\n\n"
@@ -264,7 +256,7 @@ TEST(ComposedManifest, IndexesComeFromOnePlace) {
 }
 
 TEST(Manifest, ARequirementsFileGivenAsTheManifestGetsAHint) {
-    TempDir dir;
+    Files dir;
     auto reqs = dir.write("requirements.txt", "numpy==2.1.0\n");
     auto env = dir.write("environment.yml", "name: x\ndependencies: [numpy]\n");
     auto hint = [](const std::filesystem::path& p) {

@@ -1,30 +1,20 @@
 #include "builder/net/http_cache.hpp"
 
+#include "tests/support/cpp/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 using namespace airlock::net;
 namespace fs = std::filesystem;
 
-namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char templ[] = "/tmp/airlock-http-cache-XXXXXX";
-        path = mkdtemp(templ);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
-
-}  // namespace
+using airlock::test_support::TempDir;
 
 TEST(HttpCache, StoresAndLoadsAnEntry) {
-    TempDir dir;
-    HttpCache cache(dir.path / "http");
+    TempDir dir("airlock-http-cache-");
+    HttpCache cache(dir / "http");
     auto key =
         HttpCache::key("https://pypi.org/simple/idna/", "application/vnd.pypi.simple.v1+json");
     EXPECT_NE(key, HttpCache::key("https://pypi.org/simple/idna/", "text/html"));
@@ -53,13 +43,13 @@ TEST(HttpCache, StoresAndLoadsAnEntry) {
 }
 
 TEST(HttpCache, RejectsTornEntries) {
-    TempDir dir;
-    HttpCache cache(dir.path);
+    TempDir dir("airlock-http-cache-");
+    HttpCache cache(dir.path());
     CacheEntry entry;
     entry.url = "u";
     entry.body = "0123456789";
     cache.store("abcdef", entry);
-    auto path = dir.path / "ab" / "abcdef";
+    auto path = dir / "ab" / "abcdef";
     ASSERT_TRUE(fs::exists(path));
     fs::resize_file(path, fs::file_size(path) - 3);
     EXPECT_FALSE(cache.load("abcdef"));

@@ -1,18 +1,19 @@
 #include "builder/net/tls.hpp"
 
 #include "core/base/error.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 
 using namespace airlock;
 using namespace airlock::net;
 
 TEST(CheckCaFile, RefusesMissingEmptyAndNonPemFiles) {
-    auto dir = std::filesystem::temp_directory_path() / "airlock-tls-test";
-    std::filesystem::create_directories(dir);
+    test_support::TempDir temp("airlock-tls-test-");
+    const auto& dir = temp.path();
     auto message = [](const std::filesystem::path& p) {
         try {
             check_ca_file(p);
@@ -24,12 +25,11 @@ TEST(CheckCaFile, RefusesMissingEmptyAndNonPemFiles) {
     EXPECT_EQ(message(dir / "missing.pem"),
               "--cert `" + (dir / "missing.pem").string() + "`: no such file");
     EXPECT_NE(message(dir).find("is a directory"), std::string::npos);
-    std::ofstream(dir / "junk.pem") << "not a certificate\n";
+    test_support::write_file(dir / "junk.pem", "not a certificate\n");
     EXPECT_NE(message(dir / "junk.pem").find("holds no PEM certificate"), std::string::npos);
-    std::ofstream(dir / "ca.pem")
-        << "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    test_support::write_file(dir / "ca.pem",
+                             "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
     EXPECT_EQ(message(dir / "ca.pem"), "(accepted)");
-    std::filesystem::remove_all(dir);
 }
 
 TEST(TlsFailure, NamesTheHostCertAndSslCertFile) {

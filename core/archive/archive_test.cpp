@@ -4,11 +4,12 @@
 #include "core/archive/zstd_stream.hpp"
 #include "core/base/error.hpp"
 #include "core/digest/sha256.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/process.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <fstream>
 #include <random>
 
 namespace airlock::archive {
@@ -17,18 +18,9 @@ namespace {
 
 class ArchiveTest : public ::testing::Test {
   protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("airlock-archive-test-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
     fs::path write_file(const std::string& name, const std::string& bytes) {
         fs::path p = dir_ / name;
-        std::ofstream(p, std::ios::binary) << bytes;
+        test_support::write_file(p, bytes);
         return p;
     }
 
@@ -65,7 +57,8 @@ class ArchiveTest : public ::testing::Test {
         return out;
     }
 
-    fs::path dir_;
+    test_support::TempDir temp_{"airlock-archive-test-"};
+    fs::path dir_ = temp_.path();
 };
 
 std::vector<fs::path> write_archive(const fs::path& dest, std::optional<std::uint64_t> split,
@@ -100,14 +93,10 @@ TEST_F(ArchiveTest, GnuTarReadsWhatTheWriterWrites) {
         files.commit();
     }
     EXPECT_EQ(fs::file_size(tar_path) % 10240, 0u);
-    std::string listing;
-    FILE* pipe =
-        ::popen(("tar --quoting-style=literal -tf '" + tar_path.string() + "' 2>&1").c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    char buffer[4096];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
-        listing.append(buffer, n);
-    EXPECT_EQ(::pclose(pipe), 0) << listing;
+    auto tar = test_support::run_process(
+        {"tar", "--quoting-style=literal", "-tf", tar_path.string()}, test_support::Stderr::merged);
+    EXPECT_EQ(tar.exit_code, 0) << tar.output;
+    const std::string& listing = tar.output;
     std::string expected;
     for (const auto& name : names)
         expected += name + "\n";
@@ -156,8 +145,7 @@ TEST_F(ArchiveTest, SameInputSameBytes) {
         EXPECT_EQ(digest::sha256_file(a[0]), digest::sha256_file(b[0])) << "zstd=" << zstd;
         if (!zstd) {
             // The pax header for the long name carries nothing of this process (no pid).
-            std::ifstream in(a[0], std::ios::binary);
-            std::string bytes((std::istreambuf_iterator<char>(in)), {});
+            std::string bytes = test_support::read_file(a[0]);
             EXPECT_NE(bytes.find("PaxHeader"), std::string::npos);
             EXPECT_EQ(bytes.find("PaxHeader." + std::to_string(::getpid())), std::string::npos);
             EXPECT_EQ(bytes.find("atime"), std::string::npos);

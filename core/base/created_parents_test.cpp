@@ -1,28 +1,21 @@
 #include "core/base/created_parents.hpp"
 
 #include "core/base/error.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
-
 namespace airlock {
 namespace {
 namespace fs = std::filesystem;
 
-fs::path fresh_dir(const std::string& name) {
-    auto dir =
-        fs::temp_directory_path() / ("airlock-parents-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
 TEST(CreatedParents, CreatesMissingDirectoriesAndKeepsThemOnCommit) {
-    auto dir = fresh_dir("commit");
+    test_support::TempDir temp("airlock-parents-commit-");
+    const auto& dir = temp.path();
     EXPECT_EQ(missing_directories(dir / "a" / "b"),
               (std::vector<fs::path>{dir / "a", dir / "a" / "b"}));
     EXPECT_TRUE(missing_directories(dir).empty());
@@ -33,11 +26,11 @@ TEST(CreatedParents, CreatesMissingDirectoriesAndKeepsThemOnCommit) {
         p.commit();
     }
     EXPECT_TRUE(fs::is_directory(dir / "a" / "b"));
-    fs::remove_all(dir);
 }
 
 TEST(CreatedParents, RemovesWhatItCreatedOnFailureButNothingElse) {
-    auto dir = fresh_dir("rollback");
+    test_support::TempDir temp("airlock-parents-rollback-");
+    const auto& dir = temp.path();
     fs::create_directories(dir / "kept");
     {
         CreatedParents p(dir / "kept" / "x" / "y", "the venv");
@@ -48,16 +41,16 @@ TEST(CreatedParents, RemovesWhatItCreatedOnFailureButNothingElse) {
     {
         // A directory someone filled meanwhile is not removed.
         CreatedParents p(dir / "kept" / "x" / "y", "the venv");
-        std::ofstream(dir / "kept" / "x" / "note.txt") << "mine";
+        test_support::write_file(dir / "kept" / "x" / "note.txt", "mine");
     }
     EXPECT_TRUE(fs::exists(dir / "kept" / "x" / "note.txt"));
     EXPECT_FALSE(fs::exists(dir / "kept" / "x" / "y"));
-    fs::remove_all(dir);
 }
 
 TEST(CreatedParents, NamesTheDirectoryItCannotCreate) {
-    auto dir = fresh_dir("file");
-    std::ofstream(dir / "file") << "not a directory";
+    test_support::TempDir temp("airlock-parents-file-");
+    const auto& dir = temp.path();
+    test_support::write_file(dir / "file", "not a directory");
     try {
         CreatedParents p(dir / "file" / "env", "the venv");
         FAIL();
@@ -80,7 +73,6 @@ TEST(CreatedParents, NamesTheDirectoryItCannotCreate) {
         }
         fs::permissions(dir / "ro", fs::perms::owner_all);
     }
-    fs::remove_all(dir);
 }
 
 }  // namespace

@@ -1,32 +1,20 @@
 #include "core/base/stale_temp.hpp"
 
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
-
 namespace fs = std::filesystem;
 using namespace airlock;
 
-namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char templ[] = "/tmp/airlock-stale-temp-XXXXXX";
-        path = mkdtemp(templ);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
-
-}  // namespace
-
 TEST(StaleTemp, RemovesOnlyTheTemporariesNoWriterHolds) {
-    TempDir dir;
-    const auto dest = dir.path / "out.bundle";
+    test_support::TempDir temp("airlock-stale-temp-");
+    const auto& dir = temp.path();
+    const auto dest = dir / "out.bundle";
     // A writer that died (kill -9): its temporary exists, nobody holds its lock.
     pid_t child = ::fork();
     ASSERT_GE(child, 0);
@@ -43,16 +31,16 @@ TEST(StaleTemp, RemovesOnlyTheTemporariesNoWriterHolds) {
     int fd = create_locked_temp(dest, live);
     ASSERT_GE(fd, 0);
     for (const char* name : {"out.bundle", ".out.bundle.tmp-short", ".other.tmp-ABCDEF"})
-        std::ofstream(dir.path / name) << "keep";
+        test_support::write_file(dir / name, "keep");
     std::size_t temps = 0;
-    for (const auto& e : fs::directory_iterator(dir.path))
+    for (const auto& e : fs::directory_iterator(dir))
         temps += e.path().filename().string().starts_with(".out.bundle.tmp-") ? 1 : 0;
     EXPECT_EQ(temps, 3u);  // the dead writer's, the live one's, the short look-alike
 
     EXPECT_EQ(remove_stale_temps(dest), 1u);
     EXPECT_TRUE(fs::exists(live));
-    EXPECT_TRUE(fs::exists(dir.path / ".out.bundle.tmp-short"));
-    EXPECT_TRUE(fs::exists(dir.path / ".other.tmp-ABCDEF"));
+    EXPECT_TRUE(fs::exists(dir / ".out.bundle.tmp-short"));
+    EXPECT_TRUE(fs::exists(dir / ".other.tmp-ABCDEF"));
     EXPECT_TRUE(fs::exists(dest));
     EXPECT_EQ(remove_stale_temps(dest), 0u);
     ::close(fd);

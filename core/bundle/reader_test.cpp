@@ -3,31 +3,23 @@
 #include "core/bundle/minisign.hpp"
 #include "core/bundle/writer.hpp"
 #include "core/digest/sha256.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 
 namespace airlock::bundle {
 namespace fs = std::filesystem;
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void spit(const fs::path& p, const std::string& bytes) {
-    std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
-}
+using test_support::read_file;
+using test_support::write_file;
 
 TEST(BundleManifest, RoundTripsAndSorts) {
     BundleManifest m;
@@ -166,10 +158,6 @@ TEST(CheckManifest, NothingIsParsedBeforeTrust) {
 class BundleIo : public ::testing::Test {
   protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("airlock-bundle-test-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
         fs::create_directories(dir_ / "src");
         key_ = generate_keypair();
         add("wheels/alpha-1.0-py3-none-any.whl", "ALPHA-WHEEL-CONTENT-" + std::string(5000, 'a'));
@@ -183,8 +171,6 @@ class BundleIo : public ::testing::Test {
         manifest_.targets = {
             {"t1", "3.12", "manylinux_2_17_x86_64", std::nullopt, "", {Ecosystem::pip}, {}, {}}};
     }
-    void TearDown() override { fs::remove_all(dir_); }
-
     void add(const std::string& path, const std::string& bytes, bool in_memory = false) {
         EntrySource s;
         s.path = path;
@@ -192,7 +178,7 @@ class BundleIo : public ::testing::Test {
             s.bytes = bytes;
         } else {
             s.file = dir_ / "src" / fs::path(path).filename();
-            spit(s.file, bytes);
+            write_file(s.file, bytes);
         }
         sources_.push_back(s);
         manifest_.files.push_back(
@@ -220,7 +206,8 @@ class BundleIo : public ::testing::Test {
         return "no error";
     }
 
-    fs::path dir_;
+    test_support::TempDir temp_{"airlock-bundle-test-"};
+    fs::path dir_ = temp_.path();
     KeyPair key_;
     BundleManifest manifest_;
     std::vector<EntrySource> sources_;
@@ -233,8 +220,8 @@ TEST_F(BundleIo, WritesReadsAndExtracts) {
     EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems[0].message());
     EXPECT_EQ(report.key_id, key_.public_key.id);
     EXPECT_EQ(report.manifest.name, "lab");
-    EXPECT_EQ(slurp(dir_ / "out/wheels/beta-2.0-py3-none-any.whl"), "BETA-WHEEL-CONTENT");
-    EXPECT_EQ(slurp(dir_ / "out/airlock/manifest.toml"), written.manifest_text);
+    EXPECT_EQ(read_file(dir_ / "out/wheels/beta-2.0-py3-none-any.whl"), "BETA-WHEEL-CONTENT");
+    EXPECT_EQ(read_file(dir_ / "out/airlock/manifest.toml"), written.manifest_text);
     EXPECT_TRUE(fs::exists(dir_ / "out/airlock/manifest.toml.minisig"));
     // Verify mode writes nothing.
     auto verify_only = read(dir_ / "b.tar");
@@ -260,11 +247,11 @@ TEST_F(BundleIo, SplitAndZstdReadAsOneStream) {
 
 TEST_F(BundleIo, FlippedWheelByteIsWrongHash) {
     write("b.tar");
-    std::string bytes = slurp(dir_ / "b.tar");
+    std::string bytes = read_file(dir_ / "b.tar");
     auto at = bytes.find("BETA-WHEEL");
     ASSERT_NE(at, std::string::npos);
     bytes[at] = 'X';
-    spit(dir_ / "b.tar", bytes);
+    write_file(dir_ / "b.tar", bytes);
     auto report = read(dir_ / "b.tar", dir_ / "out");
     ASSERT_EQ(report.problems.size(), 1u);
     EXPECT_EQ(report.problems[0].kind, Problem::Kind::wrong_hash);
@@ -276,16 +263,16 @@ TEST_F(BundleIo, FlippedWheelByteIsWrongHash) {
 
 TEST_F(BundleIo, FlippedManifestOrSignatureByteIsRefused) {
     write("b.tar");
-    std::string good = slurp(dir_ / "b.tar");
+    std::string good = read_file(dir_ / "b.tar");
     std::string bytes = good;
     bytes[bytes.find("sequence = 7")] = 'S';
-    spit(dir_ / "b.tar", bytes);
+    write_file(dir_ / "b.tar", bytes);
     EXPECT_NE(error_of([&] { read(dir_ / "b.tar"); }).find("does not match"), std::string::npos);
 
     bytes = good;
     auto line = bytes.find('\n', bytes.find("untrusted comment: airlock bundle")) + 20;
     bytes[line] = bytes[line] == 'A' ? 'B' : 'A';
-    spit(dir_ / "b.tar", bytes);
+    write_file(dir_ / "b.tar", bytes);
     EXPECT_NE(error_of([&] { read(dir_ / "b.tar", dir_ / "out"); }), "no error");
     EXPECT_FALSE(fs::exists(dir_ / "out/wheels"));
 }
@@ -387,11 +374,12 @@ TEST_F(BundleIo, UnsafeAndExtraEntriesAreRefusedAndNeverWritten) {
     EXPECT_FALSE(fs::exists("/tmp/airlock-abs-escape.txt"));
     EXPECT_FALSE(fs::exists(dir_ / "dest/inner/extra.txt"));
     EXPECT_FALSE(fs::is_symlink(dir_ / "dest/inner/wheels/link"));
-    EXPECT_EQ(slurp(dir_ / "dest/inner/wheels/beta-2.0-py3-none-any.whl"), "BETA-WHEEL-CONTENT");
+    EXPECT_EQ(read_file(dir_ / "dest/inner/wheels/beta-2.0-py3-none-any.whl"),
+              "BETA-WHEEL-CONTENT");
 }
 
 TEST_F(BundleIo, WriterRefusesSourcesThatDifferFromTheManifest) {
-    spit(dir_ / "src/beta-2.0-py3-none-any.whl", "BETA-WHEEL-CONTENT-CHANGED");
+    write_file(dir_ / "src/beta-2.0-py3-none-any.whl", "BETA-WHEEL-CONTENT-CHANGED");
     EXPECT_NE(error_of([&] { write("b.tar"); }), "no error");
     EXPECT_FALSE(fs::exists(dir_ / "b.tar"));
     for (auto& e : fs::directory_iterator(dir_))

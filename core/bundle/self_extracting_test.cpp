@@ -1,39 +1,31 @@
 #include "core/bundle/self_extracting.hpp"
 
 #include "core/base/error.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <elf.h>
-#include <unistd.h>
 
 #include <cstring>
-#include <fstream>
 
 namespace airlock::bundle {
 namespace {
 namespace fs = std::filesystem;
 
-class TempFile {
-  public:
-    TempFile() {
-        std::string t = (fs::temp_directory_path() / "airlock-sfx-XXXXXX").string();
-        int fd = ::mkstemp(t.data());
-        ::close(fd);
-        path = t;
-    }
-    ~TempFile() { fs::remove(path); }
-    fs::path path;
+using test_support::write_file;
+
+/// A file in a fresh temp dir, removed with it.
+struct TempFile {
+    test_support::TempDir dir{"airlock-sfx-"};
+    fs::path path = dir / "file";
 };
 
 std::string fake_program(std::size_t size) {
     std::string s(size, 'p');
     std::memcpy(s.data(), ELFMAG, SELFMAG);
     return s;
-}
-
-void write(const fs::path& p, const std::string& bytes) {
-    std::ofstream(p, std::ios::binary) << bytes;
 }
 
 std::string with_trailer(const std::string& program, const std::string& bundle, EmbeddedBundle e) {
@@ -43,7 +35,7 @@ std::string with_trailer(const std::string& program, const std::string& bundle, 
 
 TEST(SelfExtracting, FindsTheBundleItsTrailerDescribes) {
     TempFile f;
-    write(f.path, with_trailer(fake_program(4096), "bundle bytes", {4096, 12, {}}));
+    write_file(f.path, with_trailer(fake_program(4096), "bundle bytes", {4096, 12, {}}));
     auto e = find_embedded_bundle(f.path);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->offset, 4096u);
@@ -52,9 +44,9 @@ TEST(SelfExtracting, FindsTheBundleItsTrailerDescribes) {
 
 TEST(SelfExtracting, APlainFileHasNone) {
     TempFile f;
-    write(f.path, std::string(1024, '\0'));
+    write_file(f.path, std::string(1024, '\0'));
     EXPECT_FALSE(find_embedded_bundle(f.path));
-    write(f.path, "tiny");
+    write_file(f.path, "tiny");
     EXPECT_FALSE(find_embedded_bundle(f.path));
 }
 
@@ -64,12 +56,12 @@ TEST(SelfExtracting, ATrailerThatDoesNotFitIsAnError) {
     for (EmbeddedBundle e : {EmbeddedBundle{4095, 12, {}}, EmbeddedBundle{4096, 13, {}},
                              EmbeddedBundle{4096, 11, {}}, EmbeddedBundle{0, 4108, {}},
                              EmbeddedBundle{~0ULL, 12, {}}, EmbeddedBundle{4108, 0, {}}}) {
-        write(f.path, with_trailer(program, "bundle bytes", e));
+        write_file(f.path, with_trailer(program, "bundle bytes", e));
         EXPECT_THROW(find_embedded_bundle(f.path), Error) << e.offset << " " << e.length;
     }
     std::string not_elf = program;
     not_elf[0] = 'X';
-    write(f.path, with_trailer(not_elf, "bundle bytes", {4096, 12, {}}));
+    write_file(f.path, with_trailer(not_elf, "bundle bytes", {4096, 12, {}}));
     EXPECT_THROW(find_embedded_bundle(f.path), Error);
 }
 
@@ -81,7 +73,7 @@ TEST(SelfExtracting, TheSourceChecksTheWholeFilesHash) {
     h.update(program);
     h.update(bundle);
     EmbeddedBundle e{program.size(), bundle.size(), h.digest()};
-    write(out.path, with_trailer(program, bundle, e));
+    write_file(out.path, with_trailer(program, bundle, e));
     {
         EmbeddedBundleSource src(out.path, *find_embedded_bundle(out.path));
         std::string got(64, '\0');
@@ -91,7 +83,7 @@ TEST(SelfExtracting, TheSourceChecksTheWholeFilesHash) {
     }
     std::string damaged = program;
     damaged[5000] ^= 1;
-    write(out.path, with_trailer(damaged, bundle, e));
+    write_file(out.path, with_trailer(damaged, bundle, e));
     EmbeddedBundleSource src(out.path, *find_embedded_bundle(out.path));
     std::string got(64, '\0');
     src.read(got.data(), got.size());
@@ -100,7 +92,7 @@ TEST(SelfExtracting, TheSourceChecksTheWholeFilesHash) {
 
 TEST(SelfExtracting, OnlyAStaticInstallerIsAccepted) {
     TempFile f;
-    write(f.path, "#!/bin/sh\n");
+    write_file(f.path, "#!/bin/sh\n");
     EXPECT_THROW(check_static_installer(f.path), Error);
     // This test program itself is dynamically linked (it names an interpreter).
     EXPECT_THROW(check_static_installer("/proc/self/exe"), Error);

@@ -1,10 +1,10 @@
 #include "core/digest/sha256.hpp"
 
 #include "core/base/error.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
 
 using namespace airlock::digest;
 
@@ -24,8 +24,9 @@ TEST(Sha256, StreamingEqualsOneShotAndResets) {
 }
 
 TEST(Sha256, File) {
-    auto path = std::filesystem::temp_directory_path() / "airlock_sha256_test.bin";
-    std::ofstream(path, std::ios::binary) << "abc";
+    airlock::test_support::TempDir dir("airlock-sha256-test-");
+    auto path = dir / "abc.bin";
+    airlock::test_support::write_file(path, "abc");
     EXPECT_EQ(sha256_file(path), sha256_hex("abc"));
     std::filesystem::remove(path);
     EXPECT_THROW(sha256_file(path), airlock::Error);

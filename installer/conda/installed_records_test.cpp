@@ -1,21 +1,20 @@
 #include "installer/conda/installed_records.hpp"
 
 #include "core/base/error.hpp"
-#include "installer/install/temp_tree.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
 
 namespace airlock::install::conda {
 namespace {
 namespace fs = std::filesystem;
 
 struct Env {
-    TempTree tmp{fs::temp_directory_path(), "installed-records-"};
+    test_support::TempDir tmp{"airlock-installed-records-"};
     Env() { fs::create_directory(tmp.path() / "conda-meta"); }
     void record(const std::string& name, const std::string& text) {
-        std::ofstream(tmp.path() / "conda-meta" / name) << text;
+        test_support::write_file(tmp.path() / "conda-meta" / name, text);
     }
     std::string error() {
         try {
@@ -35,7 +34,7 @@ TEST(InstalledRecords, ReadsNamesShaAndFiles) {
                    "files": ["share/tool/a.txt", "bin/tool"]})");
     env.record("greet-1.0-pyh0_0.json", R"({"name": "greet", "version": "1.0", "build": "pyh0_0",
                    "noarch": "python", "files": []})");
-    std::ofstream(env.tmp.path() / "conda-meta" / "history") << "==> x <==\n";
+    test_support::write_file(env.tmp.path() / "conda-meta" / "history", "==> x <==\n");
     auto r = read_installed_records(env.tmp.path());
     ASSERT_EQ(r.size(), 2u);
     EXPECT_EQ(r[0].stem(), "greet-1.0-pyh0_0");

@@ -1,23 +1,17 @@
 #include "installer/install/rollback_state.hpp"
 
 #include "core/base/error.hpp"
+#include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
 
 namespace airlock::install {
 namespace {
 
-std::filesystem::path fresh_dir(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("airlock-rollback-" + name + "-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    return dir;
-}
-
 TEST(RollbackState, RefusesOlderSequenceUnlessAllowed) {
-    auto dir = fresh_dir("refuse");
+    test_support::TempDir temp("airlock-rollback-refuse-");
+    auto dir = temp / "state";  // not there yet
     RollbackState state(dir / "state.toml");
     EXPECT_FALSE(state.installed("lab"));
     state.check("lab", 1, "1.0", Downgrade::refuse);
@@ -42,13 +36,13 @@ TEST(RollbackState, RefusesOlderSequenceUnlessAllowed) {
     EXPECT_EQ(state.installed("lab")->sequence, 5u);
     state.record("lab", 3, "2025.1", Downgrade::allow);
     EXPECT_EQ(state.installed("lab")->sequence, 3u);
-    std::filesystem::remove_all(dir);
 }
 
 TEST(RollbackState, DamagedFileIsAnErrorNamingIt) {
-    auto dir = fresh_dir("damaged");
+    test_support::TempDir temp("airlock-rollback-damaged-");
+    auto dir = temp / "state";
     std::filesystem::create_directories(dir);
-    std::ofstream(dir / "state.toml") << "[bundle\n";
+    test_support::write_file(dir / "state.toml", "[bundle\n");
     RollbackState state(dir / "state.toml");
     try {
         state.installed("lab");
@@ -56,7 +50,6 @@ TEST(RollbackState, DamagedFileIsAnErrorNamingIt) {
     } catch (const Error& e) {
         EXPECT_NE(e.render().find("state.toml` is damaged"), std::string::npos) << e.render();
     }
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
