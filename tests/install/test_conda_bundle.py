@@ -28,15 +28,15 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
 import unittest
 from pathlib import Path
 
-from airlock_testing import conda, programs, pythons
+from airlock_testing import conda, programs
+from airlock_testing.conda_install_case import CondaInstallCase
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bundlemaker as bm  # noqa: E402
-from install_support import installer_env, leftovers, small_wheels, unshare_available  # noqa: E402
+from install_support import installer_env, leftovers, small_wheels  # noqa: E402
 from test_conda_prefix import PH, compile_hello, greet_package, hello_package  # noqa: E402
 
 CHANNEL = "https://conda.example.org/conda-forge"
@@ -129,21 +129,12 @@ LINUX = bm.CondaTarget("linux-py312", "3.12", "manylinux_2_17_x86_64", "linux-64
 WIN = bm.CondaTarget("win-py312", "3.12", "win_amd64", "win-64", specs=("winonly",))
 
 
-class CondaBundleTest(unittest.TestCase):
+class CondaBundleTest(CondaInstallCase):
+    TEMP_PREFIX = "airlock-conda-bundle-"
+    ROOT_PREFIX = "acb"
+
     @classmethod
-    def setUpClass(cls):
-        try:
-            programs.airlock_install()
-        except FileNotFoundError as e:
-            raise unittest.SkipTest(str(e))
-        cls.tmp = programs.TempDir("airlock-conda-bundle-")
-        # Short: the python interpreter's RUNPATH placeholder is its build prefix.
-        cls.root = Path(tempfile.mkdtemp(prefix="acb", dir="/tmp"))
-        cls.offline = unshare_available()[0]
-        work = cls.tmp.path
-        exe = pythons.find_python("3.12")
-        if exe is None:
-            raise unittest.SkipTest("no CPython 3.12 on PATH or in pyenv to make the python package from")
+    def conda_packages(cls, work: Path, python_exe: Path):
         cls.hello_bin = compile_hello(work)
         hello = hello_package()
         hello.files = [
@@ -151,13 +142,14 @@ class CondaBundleTest(unittest.TestCase):
             ("bin/hello-sh", ("text", "#!/bin/sh\necho '%s'\n" % PH)),
             ("share/hello/data.txt", b"plain data\n"),
         ]
-        pkgs = [full_python_package(exe, work), pip_package(exe), hello, greet_package(), win_package()]
-        cls.channel = work / "channel"
-        jobs = [(p, p.formats[-1] if p.name != "hello" else ".conda", cls.channel) for p in pkgs]
-        build = work / "build"
-        build.mkdir()
-        conda.build_packages(jobs, build)
-        cls.files = {p.name: bm.CondaFile(cls.channel / (p.stem + fmt), p.subdir, CHANNEL) for p, fmt, _ in jobs}
+        pkgs = [full_python_package(python_exe, work), pip_package(python_exe), hello, greet_package(), win_package()]
+        return [(p, p.formats[-1] if p.name != "hello" else ".conda") for p in pkgs]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        work = cls.tmp.path
+        cls.files = {p.name: bm.CondaFile(cls.built[p.stem], p.subdir, CHANNEL) for p in cls.packages}
         cls.wheels = small_wheels(work / "wheels")
         cls.pub, cls.sec = bm.keypair(work)
         cls.linux_files = [cls.files[n] for n in ("python", "pip", "hello", "greet")]
@@ -166,20 +158,6 @@ class CondaBundleTest(unittest.TestCase):
             {LINUX: (cls.linux_files, [cls.wheels["alpha"], cls.wheels["beta"]]),
              WIN: ([cls.files["winonly"], cls.files["greet"]], [])},
             secret_key=cls.sec)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-        shutil.rmtree(cls.root, ignore_errors=True)
-
-    def run_install(self, bundle: Path, prefix: Path, *extra, path_env=None):
-        cmd = [programs.airlock_install(), "install", bundle, "--key", self.pub, "--prefix", prefix] + list(extra)
-        if self.offline:
-            cmd = [shutil.which("unshare"), "-n"] + cmd
-        env = installer_env(self.tmp.path / ("state-" + prefix.name))
-        if path_env is not None:
-            env["PATH"] = path_env
-        return programs.run(cmd, env=env, timeout=600)
 
     def assert_nothing_left(self, prefix: Path):
         self.assertFalse(os.path.lexists(prefix), "the refused install left %s" % prefix)

@@ -14,18 +14,17 @@ prefix holds a directory). Without --update a non-empty prefix is refused naming
 import hashlib
 import json
 import os
-import shutil
 import stat
 import sys
-import tempfile
 import unittest
 from pathlib import Path
 
-from airlock_testing import conda, programs, pythons
+from airlock_testing import conda, programs
+from airlock_testing.conda_install_case import CondaInstallCase
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bundlemaker as bm  # noqa: E402
-from install_support import installer_env, leftovers, unshare_available  # noqa: E402
+from install_support import leftovers  # noqa: E402
 from test_conda_prefix import greet_package, python_package  # noqa: E402
 
 CHANNEL = "https://conda.example.org/conda-forge"
@@ -54,24 +53,16 @@ def tree(root: Path, replace=(b"", b"")) -> dict:
     return out
 
 
-class CondaUpdateTest(unittest.TestCase):
+class CondaUpdateTest(CondaInstallCase):
+    TEMP_PREFIX = "airlock-conda-update-"
+    ROOT_PREFIX = "acu"
+
     @classmethod
-    def setUpClass(cls):
-        try:
-            programs.airlock_install()
-        except FileNotFoundError as e:
-            raise unittest.SkipTest(str(e))
-        cls.tmp = programs.TempDir("airlock-conda-update-")
-        cls.root = Path(tempfile.mkdtemp(prefix="acu", dir="/tmp"))
-        cls.offline = unshare_available()[0]
-        work = cls.tmp.path
-        exe = pythons.find_python("3.12")
-        if exe is None:
-            raise unittest.SkipTest("no CPython 3.12 on PATH or in pyenv to make the python package from")
+    def conda_packages(cls, work: Path, python_exe: Path):
         newpy = conda.Package("newpy", "1.0", "pyh0_0", "noarch", noarch="python", formats=(".conda",),
                               depends=["python >=3"],
                               files=[("site-packages/newpy/__init__.py", b"VALUE = 42\n")])
-        pkgs = [python_package(exe, work), greet_package(),
+        pkgs = [python_package(python_exe, work), greet_package(),
                 data_package("tool", "1.0", [("share/tool/version.txt", b"1.0\n"), ("share/tool/old-only.txt", b"old\n")]),
                 data_package("tool", "2.0", [("share/tool/version.txt", b"2.0\n"), ("share/tool/new-only.txt", b"new\n")]),
                 data_package("gone", "1.0", [("share/gone/gone.txt", b"gone\n")]),
@@ -81,18 +72,14 @@ class CondaUpdateTest(unittest.TestCase):
                 data_package("clash", "1.0", [("share/clash/c.txt", b"c\n"),
                                               ("lib/python3.12/site-packages/greet", b"not a directory\n")]),
                 newpy]
-        cls.channel = work / "channel"
-        build = work / "build"
-        build.mkdir()
-        conda.build_packages([(p, ".conda", cls.channel) for p in pkgs], build)
-        cls.f = {p.stem: bm.CondaFile(cls.channel / (p.stem + ".conda"), p.subdir, CHANNEL) for p in pkgs}
-        cls.pub, cls.sec = bm.keypair(work)
-        cls.sequence = 0
+        return [(p, ".conda") for p in pkgs]
 
     @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-        shutil.rmtree(cls.root, ignore_errors=True)
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.f = {p.stem: bm.CondaFile(cls.built[p.stem], p.subdir, CHANNEL) for p in cls.packages}
+        cls.pub, cls.sec = bm.keypair(cls.tmp.path)
+        cls.sequence = 0
 
     def bundle(self, name, stems):
         CondaUpdateTest.sequence += 1
@@ -105,12 +92,6 @@ class CondaUpdateTest(unittest.TestCase):
 
     def python_version(self):
         return next(s for s in self.f if s.startswith("python-")).split("-")[1]
-
-    def run_install(self, bundle: Path, prefix: Path, *extra):
-        cmd = [programs.airlock_install(), "install", bundle, "--key", self.pub, "--prefix", prefix] + list(extra)
-        if self.offline:
-            cmd = [shutil.which("unshare"), "-n"] + cmd
-        return programs.run(cmd, env=installer_env(self.tmp.path / ("state-" + prefix.name)), timeout=600)
 
     def environment_a(self, name):
         prefix = self.root / name
