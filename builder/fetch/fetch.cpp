@@ -283,9 +283,8 @@ void Scheduler::start_segment(Job& job, Segment& seg, Host& host) {
         options_.receive_buffer_budget / static_cast<std::uint64_t>(host.governor.allowed()),
         128 << 10, 1 << 20));
     if (job.ranges != Job::Ranges::no) {
-        net::OpenRange range{seg.position(), std::nullopt};
-        if (seg.end != unknown_end)
-            range.last = seg.end - 1;
+        auto range = seg.end != unknown_end ? net::ByteRange::span(seg.position(), seg.end - 1)
+                                            : net::ByteRange::from(seg.position());
         request.range = range;
         t->ranged = true;
         t->request_last = range.last;
