@@ -16,6 +16,7 @@ int run(int argc, char** argv) {
     add_list_command(app);
     add_install_command(app);
     add_export_command(app);
+    add_recover_command(app);
     add_conda_prefix_command(app);
     return run_program(app, argc, argv);
 }

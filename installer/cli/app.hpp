@@ -14,6 +14,7 @@ void add_list_command(CLI::App& app);
 void add_install_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_conda_prefix_command(CLI::App& app);
+void add_recover_command(CLI::App& app);
 
 /// The optional BUNDLE positional every subcommand takes.
 void add_bundle_argument(CLI::App& cmd, std::string& bundle);

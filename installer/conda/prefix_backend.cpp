@@ -10,6 +10,7 @@
 #include "installer/conda/prefix_installer.hpp"
 #include "installer/host/conda_platform.hpp"
 #include "installer/host/process.hpp"
+#include "installer/install/install_journal.hpp"
 #include "installer/install/temp_tree.hpp"
 #include "installer/install/venv_backend.hpp"
 
@@ -256,6 +257,10 @@ std::string PrefixBackend::describe_tool() const {
                  : std::string("airlock's conda installer");
 }
 
+std::optional<fs::path> PrefixBackend::journaled_destination() const {
+    return prefix_;
+}
+
 std::string PrefixBackend::destination() const {
     return o_.prefix.string();
 }
@@ -339,6 +344,8 @@ void PrefixBackend::install(const UnpackedBundle& b, std::ostream& out, std::ost
             if (!f)
                 throw Error("cannot write " + quote(list.string()));
         }
+        if (b.journal)
+            b.journal->new_destination();
         CreatedDirectory created(prefix_);
         auto argv = tool_command(*tool_, prefix_, b.root / "conda", list);
         out << "$ " << host::render_command(argv) << "\n" << std::flush;
@@ -374,6 +381,14 @@ void PrefixBackend::install(const UnpackedBundle& b, std::ostream& out, std::ost
         po.packages.push_back(std::move(c));
     }
     po.before_commit = pip_part;
+    po.journal = b.journal;
+    if (b.journal && !o_.update) {
+        b.journal->new_destination();
+    } else if (b.journal && with_pip) {
+        // pip changes the environment in place, which the journal of moves does not cover: work
+        // on a copy at the same path, the original kept aside until the install is committed.
+        b.journal->snapshot(out);
+    }
     auto summary = install_prefix(po, out, err);
     if (o_.update) {
         out << "updated " << prefix_.string() << ": " << summary.packages

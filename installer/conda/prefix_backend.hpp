@@ -38,6 +38,7 @@ class PrefixBackend final : public Backend {
                                        std::ostream& err) override;
     std::filesystem::path temp_parent() const override;
     std::string describe_tool() const override;
+    std::optional<std::filesystem::path> journaled_destination() const override;
     std::string destination() const override;
     void plan_destination(std::ostream& out) const override;
     std::vector<std::string> plan_steps(const bundle::BundleManifest& manifest,

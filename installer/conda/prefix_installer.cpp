@@ -12,6 +12,7 @@
 #include "installer/conda/python_layout.hpp"
 #include "installer/conda/shebang.hpp"
 #include "installer/host/process.hpp"
+#include "installer/install/install_journal.hpp"
 #include "installer/install/temp_tree.hpp"
 
 #include <fcntl.h>
@@ -325,6 +326,8 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
     // An update stages beside the prefix: everything moves in by rename.
     const fs::path parent = o.update ? dest.parent_path() : o.tmp_dir.value_or(dest.parent_path());
     TempTree tmp(parent, ".airlock-conda-");
+    if (o.journal)
+        o.journal->temp(tmp.path());
     const fs::path stage_dir = tmp.path() / "prefix";
     fs::create_directory(stage_dir);
 
@@ -450,25 +453,32 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
     std::optional<CreatedDirectory> created;
     std::optional<PrefixJournal> journal;
     if (o.update) {
-        journal.emplace(dest, tmp.path() / "backup", err);
+        journal.emplace(dest, tmp.path() / "backup", err, o.journal);
+        std::vector<std::string> aside;
         for (const auto* r : removed) {
             for (auto f = r->files.rbegin(); f != r->files.rend(); ++f)
                 if (!kept_files.contains(*f))
-                    journal->move_aside(*f);
-            journal->move_aside("conda-meta/" + r->record_file);
+                    aside.push_back(*f);
+            aside.push_back("conda-meta/" + r->record_file);
         }
+        journal->move_aside_all(aside);
+        test_crash_point("moved-aside");
         journal->move_in(stage_dir);
+        std::vector<std::string> pycs;
         for (const auto& p : packages)
             for (const auto& c : p.to_compile)
                 if (struct stat st{}; ::lstat((dest / c.second).c_str(), &st) != 0)
-                    journal->created(c.second);
+                    pycs.push_back(c.second);
+        journal->created_all(pycs);
     } else {
         created.emplace(dest);
         if (::rename(stage_dir.c_str(), dest.c_str()) != 0)
             system_error("cannot move the new environment to", dest);
     }
+    test_crash_point("moved-in");
     if (python)
         byte_compile(packages, dest, prefix, *python, tmp.path(), out);
+    test_crash_point("byte-compiled");
 
     // 5. conda-meta, its history last (conda takes a directory with conda-meta/history for an
     // environment).
@@ -492,9 +502,16 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
         in.link_source = fs::absolute(p.source->file).string();
         in.paths = std::move(p.paths);
         summary.files += in.paths.size();
-        if (journal)
-            journal->created("conda-meta/" + ex.index.stem() + ".json");
-        write_new(dest / "conda-meta" / (ex.index.stem() + ".json"), prefix_record_json(in), 0644);
+        const std::string record = "conda-meta/" + ex.index.stem() + ".json";
+        if (journal) {
+            // Written beside and renamed in, so a rollback knows it by its inode.
+            const fs::path next = tmp.path() / ("record-" + std::to_string(dists.size()) + ".json");
+            write_new(next, prefix_record_json(in), 0644);
+            journal->move_aside(record);
+            journal->place(next, record);
+        } else {
+            write_new(dest / record, prefix_record_json(in), 0644);
+        }
         dists.push_back(dist_string(p.source->channel, ex.index.subdir, ex.index.stem()));
     }
     std::string command = o.command;
@@ -517,15 +534,14 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
         const fs::path next = tmp.path() / "history";
         write_new(next, history, 0644);
         journal->move_aside("conda-meta/history");
-        if (::rename(next.c_str(), old.c_str()) != 0)
-            system_error("cannot write", old);
-        journal->created("conda-meta/history");
+        journal->place(next, "conda-meta/history");
     } else {
         write_new(dest / "conda-meta" / "history", history, 0644);
     }
     summary.packages = packages.size() - kept;
     summary.removed = removed.size();
     summary.unchanged = kept;
+    test_crash_point("meta-written");
     if (o.before_commit)
         o.before_commit(dest);
     if (created)

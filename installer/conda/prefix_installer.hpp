@@ -20,6 +20,10 @@
 #include <string>
 #include <vector>
 
+namespace airlock::install {
+class InstallJournal;
+}
+
 namespace airlock::install::conda {
 
 struct CondaPackage {
@@ -42,6 +46,9 @@ struct PrefixOptions {
     /// Runs in the finished environment before it is kept (the pip part of a mixed bundle); an
     /// Error from it removes the environment like any other failure.
     std::function<void(const std::filesystem::path& prefix)> before_commit;
+    /// The durable journal of the install (install_journal.hpp), or none (conda-prefix): its
+    /// temporary tree and, with update, every move is recorded there before it is made.
+    InstallJournal* journal = nullptr;
 };
 
 struct PrefixSummary {

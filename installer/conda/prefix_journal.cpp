@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/terminal_text.hpp"
+#include "installer/install/install_journal.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,8 +25,11 @@ bool lexists(const fs::path& p, struct stat& st) {
 
 }  // namespace
 
-PrefixJournal::PrefixJournal(fs::path prefix, fs::path backup, std::ostream& err)
-    : prefix_(std::move(prefix)), backup_(std::move(backup)), err_(err) {
+PrefixJournal::PrefixJournal(fs::path prefix, fs::path backup, std::ostream& err,
+                             InstallJournal* durable)
+    : prefix_(std::move(prefix)), backup_(std::move(backup)), err_(err), durable_(durable) {
+    if (durable_)
+        durable_->backup_dir(backup_);
     if (::mkdir(backup_.c_str(), 0700) != 0)
         system_error("cannot create the backup directory", backup_);
 }
@@ -35,8 +39,7 @@ PrefixJournal::~PrefixJournal() {
         undo();
 }
 
-void PrefixJournal::move_aside(const std::string& rel) {
-    const fs::path src = prefix_ / rel;
+bool PrefixJournal::can_move_aside(const std::string& rel) const {
     struct stat st {};
     // Every parent inside the prefix must be a real directory.
     fs::path at = prefix_;
@@ -46,14 +49,17 @@ void PrefixJournal::move_aside(const std::string& rel) {
             break;
         at /= *it;
         if (!lexists(at, st))
-            return;  // nothing there to move
+            return false;  // nothing there to move
         if (!S_ISDIR(st.st_mode))
             throw Error("cannot remove " + quote(terminal_text(rel)) + ": " +
                         quote(terminal_text(at.lexically_relative(prefix_).string())) +
                         " in the prefix is not a directory");
     }
-    if (!lexists(src, st))
-        return;
+    return lexists(prefix_ / rel, st);
+}
+
+void PrefixJournal::do_move_aside(const std::string& rel) {
+    const fs::path src = prefix_ / rel;
     const fs::path dst = backup_ / rel;
     std::error_code ec;
     fs::create_directories(dst.parent_path(), ec);
@@ -64,15 +70,86 @@ void PrefixJournal::move_aside(const std::string& rel) {
     steps_.push_back({Step::moved_aside, rel});
 }
 
+void PrefixJournal::move_aside(const std::string& rel) {
+    move_aside_all({rel});
+}
+
+void PrefixJournal::move_aside_all(const std::vector<std::string>& rels) {
+    std::vector<std::string> todo;
+    for (const auto& rel : rels)
+        if (can_move_aside(rel))
+            todo.push_back(rel);
+    if (durable_) {
+        for (const auto& rel : todo)
+            durable_->aside(rel);
+        durable_->sync();
+    }
+    for (const auto& rel : todo)
+        do_move_aside(rel);
+}
+
 void PrefixJournal::created(const std::string& rel) {
+    created_all({rel});
+}
+
+void PrefixJournal::created_all(const std::vector<std::string>& rels) {
+    if (durable_) {
+        for (const auto& rel : rels)
+            durable_->created(rel);
+        durable_->sync();
+    }
+    for (const auto& rel : rels)
+        steps_.push_back({Step::moved_in, rel});
+}
+
+void PrefixJournal::place(const fs::path& file, const std::string& rel) {
+    const fs::path dst = prefix_ / rel;
+    struct stat st {};
+    if (!lexists(file, st))
+        system_error("cannot read", file);
+    if (durable_) {
+        durable_->moved_in(rel, st.st_ino);
+        durable_->sync();
+    }
+    if (::rename(file.c_str(), dst.c_str()) != 0)
+        system_error("cannot move into the prefix", dst);
     steps_.push_back({Step::moved_in, rel});
 }
 
 void PrefixJournal::move_in(const fs::path& stage) {
-    move_tree(stage, "");
+    // Planned whole first (a clash is refused before anything moves), journaled as one batch,
+    // then done.
+    std::vector<Move> plan;
+    plan_tree(stage, "", plan);
+    std::vector<std::pair<std::string, ino_t>> inodes;
+    if (durable_) {
+        for (const auto& m : plan) {
+            if (m.aside) {
+                durable_->aside(m.rel);
+                continue;
+            }
+            struct stat s {};
+            if (!lexists(stage / m.rel, s))
+                system_error("cannot read", stage / m.rel);
+            durable_->moved_in(m.rel, s.st_ino);
+        }
+        durable_->sync();
+    }
+    for (const auto& m : plan) {
+        if (m.aside) {
+            do_move_aside(m.rel);
+            continue;
+        }
+        const fs::path src = stage / m.rel;
+        const fs::path dst = prefix_ / m.rel;
+        if (::rename(src.c_str(), dst.c_str()) != 0)
+            system_error("cannot move into the prefix", dst);
+        steps_.push_back({Step::moved_in, m.rel});
+    }
 }
 
-void PrefixJournal::move_tree(const fs::path& stage, const std::string& rel_dir) {
+void PrefixJournal::plan_tree(const fs::path& stage, const std::string& rel_dir,
+                              std::vector<Move>& plan) {
     std::error_code ec;
     std::vector<std::string> names;
     for (fs::directory_iterator it(stage / rel_dir, ec), end; !ec && it != end; it.increment(ec))
@@ -89,7 +166,7 @@ void PrefixJournal::move_tree(const fs::path& stage, const std::string& rel_dir)
             system_error("cannot read", src);
         if (lexists(dst, d)) {
             if (S_ISDIR(s.st_mode) && S_ISDIR(d.st_mode)) {
-                move_tree(stage, rel);
+                plan_tree(stage, rel, plan);
                 continue;
             }
             if (S_ISDIR(d.st_mode))
@@ -97,15 +174,19 @@ void PrefixJournal::move_tree(const fs::path& stage, const std::string& rel_dir)
                             ", a directory in the prefix");
             err_ << "warning: the update replaces " << terminal_text(rel)
                  << ", which no removed package listed\n";
-            move_aside(rel);
+            if (can_move_aside(rel))
+                plan.push_back({true, rel});
         }
-        if (::rename(src.c_str(), dst.c_str()) != 0)
-            system_error("cannot move into the prefix", dst);
-        steps_.push_back({Step::moved_in, rel});
+        plan.push_back({false, rel});
     }
 }
 
 void PrefixJournal::undo() noexcept {
+    if (durable_) {
+        durable_->rollback();
+        steps_.clear();
+        return;
+    }
     for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
         std::error_code ec;
         const fs::path p = prefix_ / it->rel;

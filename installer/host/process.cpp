@@ -4,7 +4,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,29 +34,75 @@ std::vector<char*> c_strings(const std::vector<std::string>& items) {
     return out;
 }
 
-class FileActions {
-  public:
-    FileActions() { posix_spawn_file_actions_init(&actions_); }
-    ~FileActions() { posix_spawn_file_actions_destroy(&actions_); }
-    FileActions(const FileActions&) = delete;
-    FileActions& operator=(const FileActions&) = delete;
-    posix_spawn_file_actions_t* get() { return &actions_; }
-
-  private:
-    posix_spawn_file_actions_t actions_;
+/// What the child does to its standard descriptors before exec: `stdin_null` opens /dev/null as
+/// fd 0; each (from, to) pair is dup2(from, to).
+struct Redirects {
+    bool stdin_null = false;
+    std::vector<std::pair<int, int>> dups;
 };
 
-pid_t spawn(const Command& command, posix_spawn_file_actions_t* actions) {
+std::string resolve_program(const std::string& name) {
+    if (name.find('/') != std::string::npos)
+        return name;
+    if (auto found = find_on_path(name))
+        return found->string();
+    throw Error("cannot start " + quote(name) + ": not found on PATH")
+        .with_hint("check that the program exists and is executable");
+}
+
+/// fork + exec rather than posix_spawn: the child asks the kernel for SIGKILL when the installer
+/// dies (PR_SET_PDEATHSIG), so after a `kill -9` of airlock-install no pip, venv or byte-compiling
+/// Python goes on writing into the destination that the next run rolls back.
+pid_t spawn(const Command& command, const Redirects& redirects) {
     if (command.argv.empty())
         throw Error("internal: empty command line", Exit::internal);
+    const std::string program = resolve_program(command.argv[0]);
     auto argv = c_strings(command.argv);
     auto envp = c_strings(command.env);
-    pid_t pid = 0;
-    const bool search = command.argv[0].find('/') == std::string::npos;
-    int rc = search ? posix_spawnp(&pid, argv[0], actions, nullptr, argv.data(), envp.data())
-                    : posix_spawn(&pid, argv[0], actions, nullptr, argv.data(), envp.data());
-    if (rc != 0) {
-        throw Error("cannot start " + quote(command.argv[0]) + ": " + std::strerror(rc))
+    int report[2];  // the child writes errno here when exec fails; closed by a successful exec
+    if (pipe2(report, O_CLOEXEC) != 0)
+        throw Error(std::string("pipe: ") + std::strerror(errno));
+    const pid_t parent = getpid();
+    const pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(report[0]);
+        close(report[1]);
+        throw Error("cannot start " + quote(command.argv[0]) + ": " + std::strerror(e));
+    }
+    if (pid == 0) {
+        // The child: async-signal-safe calls only.
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(127);  // the installer died before the request took effect
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        if (redirects.stdin_null) {
+            int fd = open("/dev/null", O_RDONLY);
+            if (fd >= 0 && fd != 0) {
+                dup2(fd, 0);
+                close(fd);
+            }
+        }
+        for (auto [from, to] : redirects.dups)
+            dup2(from, to);
+        execve(program.c_str(), argv.data(), envp.data());
+        int e = errno;
+        ssize_t ignored = write(report[1], &e, sizeof e);
+        (void)ignored;
+        _exit(127);
+    }
+    close(report[1]);
+    int child_errno = 0;
+    ssize_t n;
+    while ((n = read(report[0], &child_errno, sizeof child_errno)) < 0 && errno == EINTR) {
+    }
+    close(report[0]);
+    if (n == static_cast<ssize_t>(sizeof child_errno)) {
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        throw Error("cannot start " + quote(command.argv[0]) + ": " + std::strerror(child_errno))
             .with_hint("check that the program exists and is executable");
     }
     return pid;
@@ -88,8 +135,43 @@ std::vector<std::string> isolated_environment() {
 }
 
 int run(const Command& command) {
-    FileActions actions;
-    return wait_for(spawn(command, actions.get()));
+    return wait_for(spawn(command, Redirects{}));
+}
+
+int run_watching_stderr(const Command& command, std::string& tail) {
+    int err_pipe[2];
+    if (pipe2(err_pipe, O_CLOEXEC) != 0)
+        throw Error(std::string("pipe: ") + std::strerror(errno));
+    pid_t pid = -1;
+    try {
+        pid = spawn(command, Redirects{false, {{err_pipe[1], 2}}});
+    } catch (...) {
+        close(err_pipe[0]);
+        close(err_pipe[1]);
+        throw;
+    }
+    close(err_pipe[1]);
+    char buffer[8192];
+    while (true) {
+        ssize_t n = read(err_pipe[0], buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(2, buffer + off, static_cast<std::size_t>(n - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break;
+            off += w;
+        }
+        tail.append(buffer, static_cast<std::size_t>(n));
+        if (tail.size() > 16384)
+            tail.erase(0, tail.size() - 8192);
+    }
+    close(err_pipe[0]);
+    return wait_for(pid);
 }
 
 Captured capture(const Command& command) {
@@ -102,13 +184,9 @@ Captured capture(const Command& command) {
         close(out_pipe[1]);
         throw Error(std::string("pipe: ") + std::strerror(errno));
     }
-    FileActions actions;
-    posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(actions.get(), out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(actions.get(), err_pipe[1], 2);
     pid_t pid = -1;
     try {
-        pid = spawn(command, actions.get());
+        pid = spawn(command, Redirects{true, {{out_pipe[1], 1}, {err_pipe[1], 2}}});
     } catch (...) {
         for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
             close(fd);

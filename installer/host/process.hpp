@@ -1,7 +1,8 @@
 #pragma once
-/// Child processes of the installer (POSIX.1-2017 posix_spawn): pip and the interpreter probe run
-/// with fork/exec semantics, never through a shell, in an environment stripped of pip's and
-/// Python's configuration variables so nothing but the bundle reaches the target environment.
+/// Child processes of the installer: pip and the interpreter probe run with fork/exec, never
+/// through a shell, in an environment stripped of pip's and Python's configuration variables so
+/// nothing but the bundle reaches the target environment. Every child is killed by the kernel
+/// when the installer dies (Linux PR_SET_PDEATHSIG), so nothing writes after a `kill -9`.
 
 #include <filesystem>
 #include <optional>
@@ -23,6 +24,10 @@ struct Command {
 /// Returns the exit status, or 128 + signal number when the child was killed by a signal.
 /// Throws Error when the program cannot be started.
 int run(const Command& command);
+
+/// Like run(), but the child's stderr passes through this process, which keeps its last few KB in
+/// `tail` (to tell a full disk from other failures in pip's message).
+int run_watching_stderr(const Command& command, std::string& tail);
 
 struct Captured {
     int status = 0;

@@ -15,11 +15,16 @@
 
 namespace airlock::install {
 
+class InstallJournal;
+
 /// A bundle verified and unpacked into `root` (every file's size and sha256 checked).
 struct UnpackedBundle {
     const bundle::BundleManifest& manifest;
     const bundle::BundleTarget& target;
     std::filesystem::path root;
+    /// The durable journal of this install (install_journal.hpp); null for an interpreter
+    /// (`--python`), which is not journaled.
+    InstallJournal* journal = nullptr;
 };
 
 class Backend {
@@ -37,6 +42,9 @@ class Backend {
     virtual std::filesystem::path temp_parent() const = 0;
     /// "with CPython 3.12.1 (…)" for the progress line.
     virtual std::string describe_tool() const = 0;
+    /// The directory the install changes, absolute (journaled and recovered: install_journal.hpp),
+    /// or nullopt when it is not one airlock owns (an interpreter given with --python).
+    virtual std::optional<std::filesystem::path> journaled_destination() const = 0;
     /// The destination as the last line names it.
     virtual std::string destination() const = 0;
     /// The plan's lines about the destination ("  venv: …"), for --dry-run.
@@ -45,7 +53,8 @@ class Backend {
     virtual std::vector<std::string> plan_steps(const bundle::BundleManifest& manifest,
                                                 const bundle::BundleTarget& target,
                                                 const std::filesystem::path& unpacked) const = 0;
-    /// The last step: installs `bundle.target` from the unpacked tree. Throws Error leaving the
+    /// The last step: installs `bundle.target` from the unpacked tree, recording each change of
+    /// the destination in `bundle.journal` before making it. Throws Error leaving the
     /// destination as it was (what this step created is removed).
     virtual void install(const UnpackedBundle& bundle, std::ostream& out, std::ostream& err) = 0;
 };

@@ -6,6 +6,8 @@
 #include "core/base/program.hpp"
 #include "core/base/terminal_text.hpp"
 #include "installer/host/cuda_driver.hpp"
+#include "installer/install/install_journal.hpp"
+#include "installer/install/space_problem.hpp"
 #include "installer/install/temp_tree.hpp"
 #include "installer/verify/listing.hpp"
 #include "installer/verify/trusted_keys.hpp"
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ostream>
 
@@ -121,6 +124,17 @@ void print_plan_json(std::ostream& out, const bundle::BundleManifest& m, const s
 }  // namespace
 
 void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::ostream& err) {
+    // A file size limit (ulimit -f) makes writes fail with EFBIG instead of killing the installer
+    // (and, inherited, pip) with SIGXFSZ: a clear error and a rollback rather than a crash.
+    std::signal(SIGXFSZ, SIG_IGN);
+    const auto journaled = backend.journaled_destination();
+    if (journaled && o.dry_run == DryRun::no) {
+        InstallJournal::recover(*journaled, err);
+    } else if (journaled && fs::exists(fs::symlink_status(InstallJournal::path_for(*journaled)))) {
+        err << "warning: an earlier install into " << journaled->string()
+            << " was interrupted (its journal " << InstallJournal::path_for(*journaled).string()
+            << " is there); a real install first rolls it back\n";
+    }
     backend.check_destination();
     auto trusted = trusted_keys(o);
     auto parts = bundle::bundle_parts(o.bundle);
@@ -160,28 +174,57 @@ void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::
         << ", " << signer << "), target " << target.name << " with " << backend.describe_tool()
         << "\n"
         << std::flush;
-    // Missing parents of the destination (`--venv /opt/envs/torch` without /opt/envs) are
-    // created, and removed again when the install fails.
-    CreatedParents parents(backend.temp_parent(), "the destination");
-    TempTree tmp(tmp_parent, ".airlock-" + m.name.str() + "-");
-    auto report = within("verifying and unpacking the bundle " + quote(o.bundle.string()), [&] {
-        auto r = bundle::read_bundle(parts, trusted, tmp.path(), o.allow_unsigned);
-        r.throw_if_problems();
-        return r;
-    });
-    if (report.manifest_text != head.manifest_text) {
-        throw Error("the bundle " + quote(o.bundle.string()) +
-                    " changed while it was being read (its manifest differs between two reads)")
-            .with_hint("make sure nothing writes to the bundle file during the install");
-    }
-    out << "verified " << report.manifest.files.size() << " files ("
-        << human_size(report.bytes_checked) << ") in " << seconds_since(started) << " s\n"
-        << std::flush;
+    bool committed = false;
+    try {
+        // Missing parents of the destination (`--venv /opt/envs/torch` without /opt/envs) are
+        // created, and removed again when the install fails (they stay after a kill -9).
+        CreatedParents parents(backend.temp_parent(), "the destination");
+        std::optional<InstallJournal> journal;
+        if (journaled)
+            journal.emplace(*journaled,
+                            "bundle `" + m.name.str() + "` " + m.version.str() + ", target " +
+                                target.name.str(),
+                            err);
+        TempTree tmp(tmp_parent, ".airlock-" + m.name.str() + "-");
+        if (journal)
+            journal->temp(tmp.path());
+        auto report = within("verifying and unpacking the bundle " + quote(o.bundle.string()), [&] {
+            auto r = bundle::read_bundle(parts, trusted, tmp.path(), o.allow_unsigned);
+            r.throw_if_problems();
+            return r;
+        });
+        if (report.manifest_text != head.manifest_text) {
+            throw Error("the bundle " + quote(o.bundle.string()) +
+                        " changed while it was being read (its manifest differs between two "
+                        "reads)")
+                .with_hint("make sure nothing writes to the bundle file during the install");
+        }
+        out << "verified " << report.manifest.files.size() << " files ("
+            << human_size(report.bytes_checked) << ") in " << seconds_since(started) << " s\n"
+            << std::flush;
+        test_crash_point("unpacked");
 
-    backend.install(UnpackedBundle{m, target, tmp.path()}, out, err);
-    parents.commit();
-    state.record(m.name, m.sequence, m.version, o.downgrade);
-    tmp.remove();
+        backend.install(UnpackedBundle{m, target, tmp.path(), journal ? &*journal : nullptr}, out,
+                        err);
+        if (journal)
+            journal->commit();
+        committed = true;
+        parents.commit();
+        state.record(m.name, m.sequence, m.version, o.downgrade);
+        tmp.remove();
+    } catch (Error& e) {
+        // Rolled back by now (the journal, the temporary tree); say why when it was the space.
+        const fs::path where = journaled ? *journaled : tmp_parent;
+        if (auto why = space_problem(e, where); why && !committed) {
+            e.within(*why);
+            e.with_hint("free space on the filesystem of " + where.string() +
+                        " (the install needs room for the unpacked bundle next to the "
+                        "destination, or in --tmp-dir, and for a copy of an existing venv or "
+                        "of a conda environment with a pip part), then run again; " +
+                        where.string() + " is as it was before this install");
+        }
+        throw;
+    }
     out << "installed bundle `" << m.name << "` " << m.version << " target " << target.name
         << " into " << backend.destination() << " in " << seconds_since(started) << " s\n";
 }

@@ -9,7 +9,9 @@
 #include "core/base/error.hpp"
 #include "core/base/program.hpp"
 #include "installer/host/process.hpp"
+#include "installer/install/install_journal.hpp"
 #include "installer/install/python_finder.hpp"
+#include "installer/install/space_problem.hpp"
 #include "installer/install/temp_tree.hpp"
 
 #include <ostream>
@@ -76,11 +78,14 @@ void run_pip(const fs::path& python, const UnpackedBundle& b, std::ostream& out,
     auto argv =
         pip_command(python, b.root / "wheels", b.root / requirements_path(b.manifest, b.target));
     out << "$ " << host::render_command(argv) << "\n" << std::flush;
-    int rc = host::run({argv, host::isolated_environment()});
+    std::string tail;
+    int rc = host::run_watching_stderr({argv, host::isolated_environment()}, tail);
     throw_if_interrupted();
     if (rc != 0) {
         throw Error("pip failed (exit " + std::to_string(rc) + ") installing target " +
-                    quote(b.target.name) + " of bundle " + quote(b.manifest.name))
+                    quote(b.target.name) + " of bundle " + quote(b.manifest.name) +
+                    (space_reason_in(tail).empty() ? space_reason_at(python.parent_path())
+                                                   : space_reason_in(tail)))
             .with_hint(hint);
     }
 }
@@ -181,6 +186,12 @@ std::string VenvBackend::describe_tool() const {
     return interpreter_.describe();
 }
 
+std::optional<fs::path> VenvBackend::journaled_destination() const {
+    if (!o_.venv)
+        return std::nullopt;
+    return fs::absolute(*o_.venv).lexically_normal();
+}
+
 std::string VenvBackend::destination() const {
     return o_.venv ? o_.venv->string() : o_.python->string();
 }
@@ -214,17 +225,27 @@ void VenvBackend::install(const UnpackedBundle& b, std::ostream& out, std::ostre
     std::optional<CreatedDirectory> created;
     if (create_venv_) {
         const fs::path venv = fs::absolute(*o_.venv);
+        if (b.journal)
+            b.journal->new_destination();
         created.emplace(venv);
         std::vector<std::string> argv = {interpreter_.executable.string(), "-m", "venv",
                                          venv.string()};
         out << "$ " << host::render_command(argv) << "\n" << std::flush;
-        int rc = host::run({argv, host::isolated_environment()});
+        std::string tail;
+        int rc = host::run_watching_stderr({argv, host::isolated_environment()}, tail);
         throw_if_interrupted();
         if (rc != 0) {
             throw Error("creating the venv " + quote(venv.string()) +
-                        " failed (`python -m venv` exit " + std::to_string(rc) + ")")
+                        " failed (`python -m venv` exit " + std::to_string(rc) + ")" +
+                        (space_reason_in(tail).empty() ? space_reason_at(venv.parent_path())
+                                                       : space_reason_in(tail)))
                 .with_hint("see the interpreter's message above");
         }
+        test_crash_point("venv-created");
+    } else if (b.journal) {
+        // pip changes an existing venv in place: work on a copy at the same path (shebangs and
+        // absolute paths stay right), the original kept aside until the install is committed.
+        b.journal->snapshot(out);
     }
     run_pip(python_for_pip_, b, out,
             create_venv_ ? "see pip's message above; the venv created for this install was "
@@ -233,6 +254,7 @@ void VenvBackend::install(const UnpackedBundle& b, std::ostream& out, std::ostre
                            "check the environment with `pip check`");
     if (o_.sync)
         sync_venv(b, out);
+    test_crash_point("pip-done");
     if (created)
         created->commit();
 }
@@ -269,11 +291,13 @@ void VenvBackend::sync_venv(const UnpackedBundle& b, std::ostream& out) {
         "--disable-pip-version-check"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     out << "$ " << host::render_command(argv) << "\n" << std::flush;
-    int rc = host::run({argv, host::isolated_environment()});
+    std::string tail;
+    int rc = host::run_watching_stderr({argv, host::isolated_environment()}, tail);
     throw_if_interrupted();
     if (rc != 0) {
         throw Error("pip uninstall failed (exit " + std::to_string(rc) + ") removing " +
-                    std::to_string(extra.size()) + " packages the bundle does not list")
+                    std::to_string(extra.size()) + " packages the bundle does not list" +
+                    space_reason_in(tail))
             .with_hint("the bundle's packages are installed; see pip's message above");
     }
 }

@@ -1,0 +1,395 @@
+"""Crash and disk-full safety of `airlock-install install` (issue 15): after a `kill -9` at any point,
+or a write failing for want of space, the destination is exactly as it was before the install.
+
+Destinations: a new venv, an existing venv that pip adds to, a new conda prefix and a conda prefix
+`--update`. For each, the installer is killed with SIGKILL at the deterministic points of the
+test-only hook AIRLOCK_TEST_CRASH_AT (installer/install/install_journal.hpp: after the journal is
+written, after unpacking, after `python -m venv`, after the snapshot's rename and copy, after pip,
+after the conda moves, the byte-compiling and conda-meta, just after the commit mark) and at
+random times measured from the start (seeded; the seed is printed), several times in a row on the
+same destination. After each kill `airlock-install recover` rolls the interrupted install back and
+the destination's tree (every path: type, mode, size, sha256 or link target) must equal the one
+before, with no temporary tree left beside it; a kill after the commit mark leaves the finished
+install instead. Then one more kill is followed by a plain install, which first says what it
+recovered and then completes; the result is checked.
+
+Disk full: a file size limit (RLIMIT_FSIZE, what `ulimit -f` sets; the installer gets EFBIG) while
+an existing venv is snapshotted, and a small tmpfs (mounted inside `unshare -m`) too full for the
+snapshot and too small for a new venv: exit 1, an error naming the destination and the space
+problem, the destination as before, and a later install with room succeeds.
+
+Nothing in the trees is ignored: no Python runs in the original tree while the install works on
+its copy, so not even __pycache__ differs. Everything runs offline (`unshare -n`)."""
+
+import hashlib
+import os
+import random
+import re
+import resource
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+from airlock_testing import conda, programs, pythons, venv as venv_mod
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "install"))
+sys.path.insert(0, str(HERE))
+import bundlemaker as bm  # noqa: E402
+from install_support import host_target, installer_env, leftovers, require_unshare, small_wheels  # noqa: E402
+from reliability_summary import REFUSED, SURVIVED, Report, main  # noqa: E402
+
+REPORT = Report("install-crash") if "--inside-tmpfs" not in sys.argv else None
+SEED = int(os.environ.get("AIRLOCK_CRASH_SEED", str(int(time.time()) % 100000)))
+RANDOM = random.Random(SEED)
+CHANNEL = "https://conda.example.org/conda-forge"
+CONDA_TARGET = bm.CondaTarget("linux-py312", "3.12", "manylinux_2_17_x86_64", "linux-64", specs=("tool", "greet"))
+
+
+def tree(root: Path) -> dict:
+    """Every path under `root` (and root itself): type, mode, size and sha256, or link target."""
+    out = {}
+    if not os.path.lexists(root):
+        return out
+    for dirpath, dirs, names in os.walk(root):
+        for n in [""] + dirs + names if dirpath == str(root) else dirs + names:
+            p = Path(dirpath) / n if n else Path(dirpath)
+            st = p.lstat()
+            rel = p.relative_to(root).as_posix()
+            if stat.S_ISLNK(st.st_mode):
+                out[rel] = ("link", os.readlink(p))
+            elif stat.S_ISDIR(st.st_mode):
+                out[rel] = ("dir", stat.S_IMODE(st.st_mode))
+            else:
+                out[rel] = ("file", stat.S_IMODE(st.st_mode), st.st_size, hashlib.sha256(p.read_bytes()).hexdigest())
+    return out
+
+
+def diff(a: dict, b: dict) -> str:
+    lines = ["only before: " + k for k in sorted(set(a) - set(b))[:10]]
+    lines += ["only after: " + k for k in sorted(set(b) - set(a))[:10]]
+    lines += ["changed: " + k for k in sorted(set(a) & set(b)) if a[k] != b[k]][:10]
+    return "\n".join(lines)
+
+
+def base_cmd(offline: bool):
+    cmd = [str(programs.airlock_install())]
+    return ([shutil.which("unshare"), "-n"] + cmd) if offline else cmd
+
+
+class InstallCrashTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        try:
+            programs.airlock_install()
+        except FileNotFoundError as e:
+            raise unittest.SkipTest(str(e))
+        cls.python = pythons.find_python("3.12")
+        if cls.python is None:
+            raise AssertionError("no CPython 3.12 on PATH or in pyenv: the crash tests need one for the venv and "
+                                 "the conda python package")
+        require_unshare()
+        cls.offline = True
+        cls.tmp = programs.TempDir("airlock-install-crash-")
+        work = cls.tmp.path
+        cls.pub, cls.sec = bm.keypair(work)
+        wheels = small_wheels(work / "w")
+        target = host_target("3.12")
+        cls.bundle_a = bm.make_bundle(work / "a.bundle", {target: [wheels["alpha"], wheels["beta"]]},
+                                      secret_key=cls.sec, name="lab", sequence=1)
+        cls.bundle_b = bm.make_bundle(work / "b.bundle", {target: [wheels["alpha"], wheels["beta"], wheels["gamma"]]},
+                                      secret_key=cls.sec, name="lab", sequence=2)
+        # Conda prefixes must be short (the python package's binary placeholder is 28 bytes).
+        cls.short = Path(tempfile.mkdtemp(prefix="aic", dir="/tmp"))
+        print("install-crash: random kill times seeded with AIRLOCK_CRASH_SEED=%d" % SEED, file=sys.stderr)
+        # One venv with bundle A, made by the installer; the tests that need an existing venv copy
+        # it (a venv works at another path when its Python is run directly, as the installer does).
+        cls.template = work / "template"
+        code, out, err = programs.run(base_cmd(cls.offline) + [
+            "install", cls.bundle_a, "--key", cls.pub, "--venv", cls.template, "--python", cls.python],
+            env=installer_env(work / "state-template"), timeout=300)
+        if code != 0:
+            raise AssertionError("installing the template venv failed:\n" + out + err)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+        shutil.rmtree(cls.short, ignore_errors=True)
+
+    # -- running the installer ---------------------------------------------------------------------
+    def env(self, extra=None):
+        return installer_env(self.tmp.path / ("state-" + self.id().rsplit(".", 1)[-1]), extra)
+
+    def install(self, bundle, dest_args, *extra, crash_at=None, kill_after=None, preexec=None):
+        """(exit code, stdout, stderr, seconds); killed with SIGKILL at `crash_at` (the hook) or
+        after `kill_after` seconds."""
+        cmd = base_cmd(self.offline) + ["install", str(bundle), "--key", str(self.pub)] + \
+            [str(a) for a in dest_args] + list(extra)
+        env = self.env({"AIRLOCK_TEST_CRASH_AT": crash_at} if crash_at else None)
+        started = time.monotonic()
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             stdin=subprocess.DEVNULL, preexec_fn=preexec)
+        try:
+            if kill_after is not None:
+                try:
+                    out, err = p.communicate(timeout=kill_after)
+                except subprocess.TimeoutExpired:
+                    p.send_signal(signal.SIGKILL)  # unshare execs the installer: the same pid
+                    out, err = p.communicate(timeout=120)
+            else:
+                out, err = p.communicate(timeout=300)
+        finally:
+            if p.poll() is None:
+                p.kill()
+        return p.returncode, out, err, time.monotonic() - started
+
+    def recover(self, flag, dest):
+        code, out, err = programs.run(base_cmd(self.offline) + ["recover", flag, str(dest)], env=self.env(), timeout=120)
+        self.assertEqual(code, 0, out + err)
+        return out
+
+    # -- the scenario runner ----------------------------------------------------------------------
+    def crash_series(self, name, flag, dest, bundle, before, points, random_kills, extra=(), finished_ok=None):
+        """Kills an install of `bundle` into `dest` at each of `points`, then `random_kills` times at
+        random; after each, recovery must leave `tree(dest) == before` (or, after the commit mark,
+        a finished install that `finished_ok(dest)` accepts). Returns the seconds of the longest
+        crashed run (about a whole install)."""
+        longest = 0.0
+        runs = [("at " + p, p, None) for p in points]
+        for i in range(random_kills):
+            runs.append(("random %d" % i, None, None))
+        for label, point, _ in runs:
+            kill_after = None
+            if point is None:
+                kill_after = RANDOM.uniform(0.05, max(0.3, longest * 0.95))
+                label += " (%.2f s)" % kill_after
+            code, out, err, secs = self.install(bundle, [flag, dest], *extra, crash_at=point, kill_after=kill_after)
+            longest = max(longest, secs)
+            what = "%s, kill %s" % (name, label)
+            if code == 0:  # a random kill that came after the end
+                self.assertTrue(finished_ok and finished_ok(dest), what + ": finished, but not as expected")
+                REPORT.scenario(what, SURVIVED, faults=0)
+                return longest
+            self.assertEqual(code, -signal.SIGKILL, "%s: expected the kill, got exit %s\n%s%s" % (what, code, out, err))
+            recovered = self.recover(flag, dest)
+            after = tree(dest)
+            if "holds the finished install" in recovered:
+                ok = finished_ok is not None and finished_ok(dest)
+                self.assertTrue(ok, what + ": the finished install is not right:\n" + recovered)
+                REPORT.scenario(what, SURVIVED, faults=1)
+                return longest  # the destination changed: the rest of the series needs a new "before"
+            same = after == before
+            REPORT.scenario(what, SURVIVED, faults=1, identical=same)
+            if not same:
+                REPORT.add(lost=1)
+            self.assertTrue(same, "%s: the destination differs after recovery:\n%s\n%s" % (what, diff(before, after), recovered))
+            self.assertEqual(leftovers(dest.parent), [], what)
+        return longest
+
+    def recover_by_install(self, name, flag, dest, bundle, point, extra=()):
+        """A kill at `point`, then a plain install: it recovers first, says so, and completes."""
+        code, out, err, _ = self.install(bundle, [flag, dest], *extra, crash_at=point)
+        self.assertEqual(code, -signal.SIGKILL, out + err)
+        code, out, err, _ = self.install(bundle, [flag, dest], *extra)
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("recovering: an install into %s" % dest, err)
+        self.assertIn("recovered: %s is as it was before the interrupted install" % dest, err)
+        self.assertEqual(leftovers(dest.parent), [])
+        REPORT.scenario(name + ", kill then a plain install", SURVIVED, faults=1)
+
+    # -- venvs ------------------------------------------------------------------------------------
+    def has_bundle(self, packages):
+        def check(dest):
+            got = venv_mod.installed(dest, exclude=["pip", "setuptools", "wheel"])
+            return got == packages
+        return check
+
+    def test_new_venv(self):
+        dest = self.tmp.path / "venvs" / "new"
+        self.crash_series("new venv", "--venv", dest, self.bundle_a, {},
+                          ["journal-written", "unpacked", "venv-created"], 1,
+                          extra=["--python", self.python],
+                          finished_ok=self.has_bundle({"alpha": "1.0", "beta": "2.0"}))
+        if os.path.lexists(dest):  # a random kill after the commit: start again from nothing
+            shutil.rmtree(dest)
+        self.recover_by_install("new venv", "--venv", dest, self.bundle_a, "unpacked", ["--python", self.python])
+        self.assertEqual(self.has_bundle({"alpha": "1.0", "beta": "2.0"})(dest), True)
+
+    def existing_venv(self, name):
+        dest = self.tmp.path / "venvs" / name
+        dest.parent.mkdir(exist_ok=True)
+        subprocess.run(["cp", "-a", str(self.template), str(dest)], check=True)
+        return dest
+
+    def test_existing_venv(self):
+        dest = self.existing_venv("old")
+        before = tree(dest)
+        b_done = self.has_bundle({"alpha": "1.0", "beta": "2.0", "gamma": "0.1"})
+        self.crash_series("existing venv", "--venv", dest, self.bundle_b, before,
+                          ["snapshot-moved", "snapshot-copied", "pip-done"], 1, finished_ok=b_done)
+        if tree(dest) == before:
+            self.recover_by_install("existing venv", "--venv", dest, self.bundle_b, "snapshot-copied")
+        self.assertTrue(b_done(dest))
+        # A kill just after the commit mark: recovery only removes the leftovers (the snapshot).
+        code, out, err, _ = self.install(self.bundle_b, ["--venv", dest], "--sync", crash_at="committing")
+        self.assertEqual(code, -signal.SIGKILL, out + err)
+        self.assertTrue(os.path.lexists(dest.parent / ".old.airlock-snapshot"))
+        self.assertIn("holds the finished install", self.recover("--venv", dest))
+        self.assertEqual(leftovers(dest.parent), [])
+        self.assertTrue(b_done(dest))
+        REPORT.scenario("existing venv, kill after the commit mark", SURVIVED, faults=1)
+
+    def test_disk_full_file_size_limit(self):
+        dest = self.existing_venv("limited")
+        before = tree(dest)
+        biggest = max(v[2] for v in before.values() if v[0] == "file")
+        bundle_files = max(p.stat().st_size for p in (self.tmp.path / "w").iterdir())
+        limit = max(bundle_files * 2, 128 * 1024)
+        self.assertGreater(biggest, limit, "the venv has no file larger than the limit to fail on")
+
+        def limited():
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        code, out, err, _ = self.install(self.bundle_b, ["--venv", dest], preexec=limited)
+        self.assertEqual(code, 1, out + err)
+        self.assertIn("no room to install into `%s`: a file size limit is in force" % dest, err)
+        self.assertIn("(ulimit -f)", err)
+        self.assertIn("File too large", err)
+        same = tree(dest) == before
+        REPORT.scenario("existing venv, file size limit (EFBIG)", REFUSED, faults=1, identical=same)
+        self.assertTrue(same, diff(before, tree(dest)))
+        self.assertEqual(leftovers(dest.parent), [])
+        code, out, err, _ = self.install(self.bundle_b, ["--venv", dest])
+        self.assertEqual(code, 0, out + err)
+
+    def test_disk_full_tmpfs(self):
+        if os.geteuid() != 0:
+            self.skipTest("mounting a tmpfs (inside unshare -m) needs root; the file size limit test covers "
+                          "disk full without it")
+        r = subprocess.run(["unshare", "-m", "-n", sys.executable, __file__, "--inside-tmpfs", str(self.tmp.path),
+                            str(self.python), str(self.template), str(self.bundle_b), str(self.pub)],
+                           env=self.env({"PYTHONPATH": os.environ.get("PYTHONPATH", "")}),
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        for line in r.stdout.splitlines():
+            if line.startswith("scenario "):
+                REPORT.scenario(line[len("scenario "):], REFUSED, faults=1, identical=True)
+
+    # -- conda prefixes ---------------------------------------------------------------------------
+    @classmethod
+    def conda_bundles(cls):
+        if hasattr(cls, "conda_a"):
+            return
+        sys.path.insert(0, str(HERE.parent / "install"))
+        from test_conda_prefix import greet_package, python_package
+
+        def data(name, version, files):
+            return conda.Package(name, version, "h0_0", "linux-64", formats=(".conda",), files=files)
+        newpy = conda.Package("newpy", "1.0", "pyh0_0", "noarch", noarch="python", formats=(".conda",),
+                              depends=["python >=3"], files=[("site-packages/newpy/__init__.py", b"VALUE = 42\n")])
+        work = cls.tmp.path / "conda"
+        work.mkdir()
+        pkgs = [python_package(cls.python, work), greet_package(),
+                data("tool", "1.0", [("share/tool/version.txt", b"1.0\n"), ("share/tool/old-only.txt", b"old\n")]),
+                data("tool", "2.0", [("share/tool/version.txt", b"2.0\n"), ("share/tool/new-only.txt", b"new\n")]),
+                data("gone", "1.0", [("share/gone/gone.txt", b"gone\n")]),
+                data("fresh", "1.0", [("share/fresh/fresh.txt", b"fresh\n")]), newpy]
+        channel = work / "channel"
+        (work / "build").mkdir()
+        conda.build_packages([(p, ".conda", channel) for p in pkgs], work / "build")
+        f = {p.stem: bm.CondaFile(channel / (p.stem + ".conda"), p.subdir, CHANNEL) for p in pkgs}
+        py = next(s for s in f if s.startswith("python-"))
+        cls.conda_a = bm.make_conda_bundle(work / "ca.airlock", {CONDA_TARGET: (
+            [f[s] for s in [py, "greet-1.0-pyh0_0", "tool-1.0-h0_0", "gone-1.0-h0_0"]], [])},
+            secret_key=cls.sec, sequence=1)
+        cls.conda_b = bm.make_conda_bundle(work / "cb.airlock", {CONDA_TARGET: (
+            [f[s] for s in [py, "greet-1.0-pyh0_0", "tool-2.0-h0_0", "fresh-1.0-h0_0", "newpy-1.0-pyh0_0"]], [])},
+            secret_key=cls.sec, sequence=2)
+
+    @staticmethod
+    def prefix_holds(*stems):
+        def check(dest):
+            return sorted(p.name for p in (dest / "conda-meta").glob("*.json")) == sorted(s + ".json" for s in stems) \
+                if (dest / "conda-meta").is_dir() else False
+        return check
+
+    def test_new_prefix(self):
+        self.conda_bundles()
+        dest = self.short / "new"
+        done = lambda d: (d / "conda-meta/history").is_file() and (d / "share/tool/version.txt").is_file()  # noqa: E731
+        self.crash_series("new prefix", "--prefix", dest, self.conda_a, {},
+                          ["moved-in", "byte-compiled", "meta-written"], 1, finished_ok=done)
+        if os.path.lexists(dest):
+            shutil.rmtree(dest)
+        self.recover_by_install("new prefix", "--prefix", dest, self.conda_a, "byte-compiled")
+        self.assertEqual((dest / "share/tool/version.txt").read_text(), "1.0\n")
+
+    def test_prefix_update(self):
+        self.conda_bundles()
+        dest = self.short / "upd"
+        code, out, err, _ = self.install(self.conda_a, ["--prefix", dest])
+        self.assertEqual(code, 0, out + err)
+        before = tree(dest)
+        done = lambda d: (d / "share/tool/version.txt").read_text() == "2.0\n"  # noqa: E731
+        self.crash_series("prefix --update", "--prefix", dest, self.conda_b, before,
+                          ["moved-aside", "moved-in", "byte-compiled", "meta-written"], 1,
+                          extra=["--update"], finished_ok=done)
+        if tree(dest) == before:
+            self.recover_by_install("prefix --update", "--prefix", dest, self.conda_b, "moved-in", ["--update"])
+        self.assertTrue(done(dest))
+        self.assertFalse((dest / "share/gone").exists())
+
+
+# ------------------------------------------------------------------------- inside unshare -m -n
+def inside_tmpfs(work, python, template, bundle_b, pub):
+    """Runs in a private mount namespace: a small tmpfs, an existing venv the snapshot cannot fit
+    beside, a new venv that does not fit; prints `scenario NAME` for each one survived."""
+    mnt = Path(work) / "tmpfs"
+    mnt.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mnt)], check=True)
+    env = dict(os.environ)
+
+    def install(bundle, *args):
+        return programs.run([programs.airlock_install(), "install", bundle, "--key", pub] + list(args), env=env,
+                            timeout=300)
+    dest = mnt / "venv"
+    subprocess.run(["cp", "-a", template, str(dest)], check=True)
+    before = tree(dest)
+    used = sum(v[2] for v in before.values() if v[0] == "file")
+    st = os.statvfs(mnt)
+    free = st.f_bavail * st.f_frsize
+    filler = mnt / "filler"
+    with open(filler, "wb") as f:  # leave room for the unpacked bundle, not for the venv's copy
+        f.truncate(0)
+        f.write(b"\0" * max(0, free - used // 2))
+    code, out, err = install(bundle_b, "--venv", dest)
+    assert code == 1, "expected exit 1:\n" + out + err
+    assert "no room to install into `%s`: the disk is full" % dest in err, err
+    assert "No space left on device" in err, err
+    after = tree(dest)
+    assert after == before, diff(before, after)
+    assert leftovers(mnt) == [], leftovers(mnt)
+    print("scenario existing venv, tmpfs full (ENOSPC in the snapshot)")
+    new = mnt / "new"
+    code, out, err = install(bundle_b, "--venv", new, "--python", python)
+    assert code == 1, "expected exit 1:\n" + out + err
+    assert "no room to install into `%s`: the disk is full" % new in err, err
+    assert not os.path.lexists(new), "the new venv was left behind"
+    assert leftovers(mnt) == [], leftovers(mnt)
+    print("scenario new venv, tmpfs full")
+    filler.unlink()
+    code, out, err = install(bundle_b, "--venv", dest)
+    assert code == 0, out + err
+    print("scenario existing venv, install after freeing space")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--inside-tmpfs":
+        inside_tmpfs(*sys.argv[2:7])
+        sys.exit(0)
+    main(REPORT)
