@@ -1,5 +1,7 @@
 #include "builder/index/index_client.hpp"
 
+#include "builder/fetch/cache.hpp"
+#include "builder/fetch/fetch.hpp"
 #include "builder/index/find_links.hpp"
 #include "builder/index/zip_reader.hpp"
 #include "builder/manifest/index_credentials.hpp"
@@ -12,6 +14,8 @@
 #include "core/base/read_file.hpp"
 #include "core/digest/sha256.hpp"
 #include "core/pep503/name.hpp"
+
+#include <stdlib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -539,58 +543,101 @@ std::string IndexClient::metadata(const DistFile& file, MetadataSource* source) 
     return text;
 }
 
+namespace {
+
+/// METADATA of a wheel on disk, by the same range reads as over the network.
+std::string metadata_of_wheel_file(const std::filesystem::path& path, const std::string& filename) {
+    std::ifstream in(path, std::ios::binary);
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (!in || ec)
+        throw Error("cannot read the wheel " + quote(path.string()), Exit::user);
+    auto read = [&](std::uint64_t offset, std::uint64_t length) {
+        std::string bytes(static_cast<std::size_t>(
+                              std::min<std::uint64_t>(length, offset < size ? size - offset : 0)),
+                          '\0');
+        in.clear();
+        in.seekg(static_cast<std::streamoff>(offset));
+        in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        bytes.resize(static_cast<std::size_t>(in.gcount()));
+        return bytes;
+    };
+    auto tail_length = std::min<std::uint64_t>(tail_bytes, size);
+    return read_wheel_metadata(read(size - tail_length, tail_length), size, read, filename);
+}
+
+/// A range request that the server answered with something other than the range.
+struct RangesIgnored {};
+
+}  // namespace
+
 std::pair<std::string, MetadataSource> IndexClient::metadata_from_wheel(const DistFile& file) {
     // A local wheel (a find-links folder): the same reads, from the file.
-    if (auto path = local_path(file.url)) {
-        std::ifstream in(*path, std::ios::binary);
-        std::error_code ec;
-        auto size = std::filesystem::file_size(*path, ec);
-        if (!in || ec)
-            throw Error("cannot read the wheel " + quote(path->string()), Exit::user);
-        auto read = [&](std::uint64_t offset, std::uint64_t length) {
-            std::string bytes(static_cast<std::size_t>(std::min<std::uint64_t>(
-                                  length, offset < size ? size - offset : 0)),
-                              '\0');
-            in.clear();
-            in.seekg(static_cast<std::streamoff>(offset));
-            in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-            bytes.resize(static_cast<std::size_t>(in.gcount()));
-            return bytes;
-        };
-        auto tail_length = std::min<std::uint64_t>(tail_bytes, size);
-        return {
-            read_wheel_metadata(read(size - tail_length, tail_length), size, read, file.filename),
-            MetadataSource::range_read};
+    if (auto path = local_path(file.url))
+        return {metadata_of_wheel_file(*path, file.filename), MetadataSource::range_read};
+    // A wheel already downloaded: no request at all.
+    const auto sha = file.sha256();
+    if (sha && options_.cache_mode != net::CacheMode::disabled) {
+        if (auto blob = fetch::Cache(options_.cache_dir).lookup(*sha))
+            return {metadata_of_wheel_file(*blob, file.filename), MetadataSource::whole_wheel};
     }
-    auto fetch = [&](std::optional<net::ByteRange> range) {
+    auto fetch = [&](net::ByteRange range) {
         net::HttpRequest request{file.url, {}, file.mirror_urls, range};
         auto response = http_->get_many({request}).front();
+        if (response.status == 200)
+            throw RangesIgnored{};  // nothing read: a range request never buffers the file
         if (!response.ok())
             throw http_error(response, file.url);
+        if (response.status != 206)
+            throw RangesIgnored{};
         return response;
     };
-    auto whole = [&](std::string body) {
-        if (auto sha = file.sha256(); sha && digest::sha256_hex(body) != *sha) {
-            throw Error("the wheel " + net::redact(file.url) + " does not match its sha256 " +
-                            *sha + " (got " + digest::sha256_hex(body) + ")",
-                        Exit::user);
+    try {
+        auto tail = fetch(net::ByteRange::tail(tail_bytes));
+        auto total = content_range_total(tail);
+        if (!total || *total < tail.body.size())
+            throw RangesIgnored{};
+        auto reader = [&](std::uint64_t offset, std::uint64_t length) {
+            return std::move(fetch(net::ByteRange::span(offset, offset + length - 1)).body);
+        };
+        return {read_wheel_metadata(tail.body, *total, reader, file.filename),
+                MetadataSource::range_read};
+    } catch (const RangesIgnored&) {
+    }
+    return {metadata_of_whole_wheel(file), MetadataSource::whole_wheel};
+}
+
+std::string IndexClient::metadata_of_whole_wheel(const DistFile& file) {
+    // The server ignores ranges: the whole wheel, streamed into the download cache (verified
+    // against the index's sha256), where the later download finds it; never held in memory.
+    fetch::FetchItem item;
+    item.filename = file.filename;
+    item.urls.push_back(file.url);
+    item.urls.insert(item.urls.end(), file.mirror_urls.begin(), file.mirror_urls.end());
+    item.sha256 = file.sha256().value_or("");
+    item.size = file.size;
+    fetch::FetchOptions options;
+    options.jobs = 1;
+    options.progress = fetch::FetchOptions::Progress::quiet;
+    options.network = options_.network;
+    options.cache_dir = options_.cache_dir;
+    if (options_.cache_mode != net::CacheMode::disabled)
+        return metadata_of_wheel_file(fetch::fetch_all({item}, options).front().blob,
+                                      file.filename);
+    // No cache wanted: a download cache of its own, removed afterwards.
+    auto pattern = (std::filesystem::temp_directory_path() / "airlock-wheel-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+        throw Error("cannot create a temporary directory in " +
+                    quote(std::filesystem::temp_directory_path().string()));
+    struct Remove {
+        std::filesystem::path path;
+        ~Remove() {
+            std::error_code ec;
+            std::filesystem::remove_all(path, ec);
         }
-        return std::pair{read_wheel_metadata(body, file.filename), MetadataSource::whole_wheel};
-    };
-    auto tail = fetch(net::ByteRange::tail(tail_bytes));
-    if (tail.status != 206)
-        return whole(std::move(tail.body));  // the server ignores ranges
-    auto total = content_range_total(tail);
-    if (!total || *total < tail.body.size())
-        return whole(fetch(std::nullopt).body);
-    auto reader = [&](std::uint64_t offset, std::uint64_t length) {
-        auto response = fetch(net::ByteRange::span(offset, offset + length - 1));
-        if (response.status == 206)
-            return std::move(response.body);
-        return response.body.substr(std::min<std::size_t>(offset, response.body.size()), length);
-    };
-    return {read_wheel_metadata(tail.body, *total, reader, file.filename),
-            MetadataSource::range_read};
+    } scratch{pattern};
+    options.cache_dir = scratch.path;
+    return metadata_of_wheel_file(fetch::fetch_all({item}, options).front().blob, file.filename);
 }
 
 void IndexClient::prefetch_metadata(const std::vector<DistFile>& files) {

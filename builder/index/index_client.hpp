@@ -60,8 +60,9 @@ class IndexClient {
     void prefetch(const std::vector<std::string>& names);
 
     /// The METADATA text of a wheel: PEP 658 `<url>.metadata` (hash verified), else range reads
-    /// of the zip's central directory and METADATA member, else the whole wheel. Cached on disk
-    /// by the wheel's sha256 (or URL).
+    /// of the zip's central directory and METADATA member, else the whole wheel, streamed into
+    /// the download cache (builder/fetch, verified against its sha256) where the later download
+    /// finds it. Cached on disk by the wheel's sha256 (or URL).
     std::string metadata(const DistFile& file, MetadataSource* source = nullptr);
 
     /// Fetches METADATA of many wheels concurrently (PEP 658 files in one batch); later
@@ -94,6 +95,7 @@ class IndexClient {
     const RootListing& root_listing(const manifest::IndexSpec& index);
     std::map<std::string, std::unique_ptr<RootListing>> roots_;  ///< index name → its root
     std::pair<std::string, MetadataSource> metadata_from_wheel(const DistFile& file);
+    std::string metadata_of_whole_wheel(const DistFile& file);
     /// A find-links index's files (its folder or its page), read once.
     const std::vector<DistFile>& listing(const manifest::IndexSpec& index);
 

@@ -3,6 +3,8 @@
 // closes the script's stdin. Checks what crosses the wire through nginx's access log.
 #include "builder/index/index_client.hpp"
 
+#include "builder/fetch/cache.hpp"
+#include "builder/fetch/fetch.hpp"
 #include "core/base/error.hpp"
 #include "core/digest/sha256.hpp"
 #include "tests/support/cpp/file_bytes.hpp"
@@ -258,10 +260,37 @@ TEST_F(IndexClientTest, MetadataFromRangeReadsOfTheZip) {
 
 TEST_F(IndexClientTest, MetadataFromTheWholeWheelWhenRangesAreIgnored) {
     IndexClient client({spec("nometa", fixture->noranges_url + "/nometa")}, options());
+    const DistFile file = client.project("big-pkg").files.at(0);
+    ASSERT_TRUE(file.sha256());  // an HTML page: no size
     MetadataSource source{};
-    auto text = client.metadata(client.project("big-pkg").files.at(0), &source);
+    auto text = client.metadata(file, &source);
     EXPECT_EQ(source, MetadataSource::whole_wheel);
     EXPECT_NE(text.find("Name: Big_Pkg"), std::string::npos);
+    // The wheel was streamed into the download cache, verified, rather than held in memory...
+    auto blob = fetch::Cache(cache).lookup(*file.sha256());
+    ASSERT_TRUE(blob);
+    EXPECT_GT(fs::file_size(*blob), 600'000u);
+    EXPECT_EQ(digest::sha256_file(*blob), *file.sha256());
+    for (const auto& left : fs::directory_iterator(cache / "tmp"))
+        ADD_FAILURE() << "left behind: " << left.path();
+    // ...where the download that follows finds it: no request.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto requests = lines_of(fixture->noranges_access_log).size();
+    fetch::FetchOptions fetch_options;
+    fetch_options.cache_dir = cache;
+    fetch_options.progress = fetch::FetchOptions::Progress::quiet;
+    auto fetched = fetch::fetch_all(
+        {{file.filename, "", {file.url}, *file.sha256(), "", file.size}}, fetch_options);
+    EXPECT_EQ(fetched.at(0).blob, *blob);
+    // A second client (no metadata cache in memory, the METADATA cache removed) reads the wheel
+    // from the download cache, without a request.
+    fs::remove_all(cache / "metadata");
+    IndexClient again({spec("nometa", fixture->noranges_url + "/nometa")},
+                      options(net::CacheMode::prefer_cache));
+    EXPECT_NE(again.metadata(file, &source).find("Name: Big_Pkg"), std::string::npos);
+    EXPECT_EQ(source, MetadataSource::whole_wheel);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(lines_of(fixture->noranges_access_log).size(), requests);
 }
 
 TEST_F(IndexClientTest, PagesAreRevalidatedWithEtag) {

@@ -157,8 +157,13 @@ std::string python_table(const RequirementsFile& file, ComposedManifest& out) {
 }
 
 std::string conda_table(const EnvironmentFile& env, const std::filesystem::path& path) {
-    std::string text = "# from " + path.string() +
-                       "\n[conda]\nchannels = " + toml_string_array(env.channels) + "\nspecs = [\n";
+    // Without `channels`, .condarc's (the manifest's fallback for a [conda] without them).
+    std::string text =
+        "# from " + path.string() + "\n[conda]\n" +
+        (env.channels.empty()
+             ? "# no `channels` in " + path.filename().string() + ": .condarc's channels\n"
+             : "channels = " + toml_string_array(env.channels) + "\n") +
+        "specs = [\n";
     for (std::size_t i = 0; i < env.specs.size(); ++i)
         text += "    " + toml_string(env.specs[i]) + ",  # " + place(env.where[i]) + "\n";
     return text + "]\n\n";
@@ -225,7 +230,9 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
         read_requirements_file(path, requirements);
     std::optional<EnvironmentFile> environment;
     if (!inputs.environment.empty()) {
-        environment = read_environment_file(inputs.environment);
+        environment = read_environment_file(inputs.environment, inputs.condarc_channels
+                                                                    ? CondarcChannels::given
+                                                                    : CondarcChannels::none);
         auto& pip = environment->pip;
         requirements.requirements.insert(requirements.requirements.end(), pip.requirements.begin(),
                                          pip.requirements.end());
@@ -348,6 +355,9 @@ ComposedManifest compose_manifest(const InputFiles& inputs, bool starter) {
                 .with_hint("list the conda specs in one place: the manifest or the file");
         }
         text += conda_table(*environment, inputs.environment);
+        for (std::size_t i = 0; i < environment->channels.size(); ++i)
+            if (environment->channels[i] != "defaults")
+                out.channel_origins.push_back(environment->channel_where[i]);
     }
     if (own.empty() && !with_python && !(environment && !environment->specs.empty()) &&
         inputs.pylock.empty()) {
@@ -368,6 +378,7 @@ Manifest load_inputs(const InputFiles& given, const ManifestDefaults& defaults) 
     auto inputs = given;
     if (!defaults.indexes.empty() || !defaults.override_indexes.empty())
         inputs.default_index = false;
+    inputs.condarc_channels = !defaults.conda.channels.empty();
     auto composed = compose_manifest(inputs);
     // Without a manifest file, messages about the generated text name it as such.
     std::filesystem::path label =
@@ -388,6 +399,13 @@ Manifest load_inputs(const InputFiles& given, const ManifestDefaults& defaults) 
     for (std::size_t i = 0; i < composed.requirement_origins.size(); ++i)
         if (i < manifest.python.where.size())
             manifest.python.where[i] = composed.requirement_origins[i];
+    // Likewise the channels of an environment file (a manifest with [conda] refuses them).
+    if (manifest.conda && !composed.channel_origins.empty()) {
+        std::size_t k = 0;
+        for (auto& channel : manifest.conda->channels)
+            if (channel.where.file == label.string() && k < composed.channel_origins.size())
+                channel.where = composed.channel_origins[k++];
+    }
     for (std::size_t i = 0; i < composed.constraint_origins.size(); ++i)
         if (i < manifest.python.constraint_where.size())
             manifest.python.constraint_where[i] = composed.constraint_origins[i];

@@ -31,6 +31,9 @@ struct InputFiles {
     /// Requirements without index options get pip's default index (PyPI) as an [[index]];
     /// false when pip's settings or the command line give the indexes (load_inputs decides).
     bool default_index = true;
+    /// .condarc gives channels: an environment.yml without `channels` uses them (load_inputs
+    /// decides).
+    bool condarc_channels = false;
 };
 
 struct ComposedManifest {
@@ -39,6 +42,9 @@ struct ComposedManifest {
     /// Where each generated [python] requirement / constraint came from, in array order.
     std::vector<SourceLocation> requirement_origins;
     std::vector<SourceLocation> constraint_origins;
+    /// Where each [conda] channel the environment file gives came from, `defaults` left out
+    /// (the manifest expands it into .condarc's default_channels, which carry their own).
+    std::vector<SourceLocation> channel_origins;
     std::size_t own_requirements = 0;  ///< requirements the manifest file itself lists
 };
 

@@ -75,7 +75,8 @@ void read_dependencies(const Reader& r, const YAML::Node& node, EnvironmentFile&
 
 }  // namespace
 
-EnvironmentFile parse_environment_text(std::string_view text, const std::filesystem::path& path) {
+EnvironmentFile parse_environment_text(std::string_view text, const std::filesystem::path& path,
+                                       CondarcChannels condarc) {
     Reader r(text, path);
     YAML::Node root;
     try {
@@ -106,13 +107,9 @@ EnvironmentFile parse_environment_text(std::string_view text, const std::filesys
                 auto name = r.scalar(channel, "a channel");
                 if (name == "nodefaults")
                     continue;
-                if (name == "defaults") {
-                    // conda's `default_channels` on Linux, macOS and Windows.
-                    out.channels.push_back("https://repo.anaconda.com/pkgs/main");
-                    out.channels.push_back("https://repo.anaconda.com/pkgs/r");
-                    continue;
-                }
+                // `defaults` stays: the manifest expands it (.condarc's default_channels).
                 out.channels.push_back(name);
+                out.channel_where.push_back(r.at(channel.Mark()));
             }
         } else if (key == "dependencies") {
             read_dependencies(r, value, out);
@@ -130,15 +127,18 @@ EnvironmentFile parse_environment_text(std::string_view text, const std::filesys
         r.fail(root.Mark(), "the environment file lists no dependencies",
                "add `dependencies:` with conda specs and/or a `- pip:` list");
     }
-    if (!out.specs.empty() && out.channels.empty()) {
-        r.fail(root.Mark(), "the environment file lists conda dependencies but no `channels`",
-               "add e.g.\n  channels:\n    - conda-forge");
+    if (!out.specs.empty() && out.channels.empty() && condarc == CondarcChannels::none) {
+        r.fail(root.Mark(),
+               "the environment file lists conda dependencies but no `channels` (and no "
+               ".condarc gives any)",
+               "add e.g.\n  channels:\n    - conda-forge\nor list them under `channels:` in "
+               "~/.condarc (or $CONDARC)");
     }
     return out;
 }
 
-EnvironmentFile read_environment_file(const std::filesystem::path& path) {
-    return parse_environment_text(read_file(path, "the environment file"), path);
+EnvironmentFile read_environment_file(const std::filesystem::path& path, CondarcChannels condarc) {
+    return parse_environment_text(read_file(path, "the environment file"), path, condarc);
 }
 
 }  // namespace airlock::manifest

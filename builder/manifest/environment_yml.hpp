@@ -10,8 +10,10 @@
 ///       - requests==2.32.3
 ///       - -r extra.txt
 /// ```
-/// `defaults` becomes Anaconda's main and r channels, `nodefaults` is dropped, `prefix` is
-/// ignored; other keys are refused. Read with yaml-cpp.
+/// `defaults` stays `defaults` (the manifest expands it through .condarc's `default_channels`,
+/// else Anaconda's main and r channels), `nodefaults` is dropped, `prefix` is ignored; other
+/// keys are refused. Without `channels`, .condarc's channels are used (as conda does); without
+/// those either, conda dependencies are an error. Read with yaml-cpp.
 
 #include "builder/manifest/requirements_file.hpp"
 #include "core/base/source_excerpt.hpp"
@@ -24,17 +26,23 @@
 namespace airlock::manifest {
 
 struct EnvironmentFile {
-    std::string name;                   ///< empty when the file has none
-    std::vector<std::string> channels;  ///< names or URLs, in priority order
-    std::vector<std::string> specs;     ///< conda MatchSpecs as written
-    std::vector<SourceLocation> where;  ///< one per spec
-    RequirementsFile pip;               ///< the `pip:` section
+    std::string name;                           ///< empty when the file has none
+    std::vector<std::string> channels;          ///< names or URLs, in priority order
+    std::vector<SourceLocation> channel_where;  ///< one per channel
+    std::vector<std::string> specs;             ///< conda MatchSpecs as written
+    std::vector<SourceLocation> where;          ///< one per spec
+    RequirementsFile pip;                       ///< the `pip:` section
 };
 
+/// Whether .condarc gives channels, for an environment file that lists none.
+enum class CondarcChannels { none, given };
+
 /// Reads and checks `path`. Throws Error (Exit::user) with `file:line:col` and a caret.
-EnvironmentFile read_environment_file(const std::filesystem::path& path);
+EnvironmentFile read_environment_file(const std::filesystem::path& path,
+                                      CondarcChannels condarc = CondarcChannels::none);
 
 /// Parses environment.yml text; `path` names it in messages and anchors `-r` includes.
-EnvironmentFile parse_environment_text(std::string_view text, const std::filesystem::path& path);
+EnvironmentFile parse_environment_text(std::string_view text, const std::filesystem::path& path,
+                                       CondarcChannels condarc = CondarcChannels::none);
 
 }  // namespace airlock::manifest

@@ -1,12 +1,13 @@
 #pragma once
-/// An HTTP/1.1 + HTTP/2 client (RFC 9110/9111) for index pages and metadata, on libcurl's multi
-/// interface: many GETs at once over reused connections, byte ranges, retries with backoff,
-/// mirror failover and an on-disk cache revalidated with ETag / Last-Modified.
+/// An HTTP/1.1 + HTTP/2 client (RFC 9110/9111) for index pages and metadata: a thin buffering
+/// user of the transfer engine (transfer_engine.hpp) that files use too, so pages and files share
+/// its event loop, timeouts, redirect rules and proxy/TLS/credential setup, and the retry policy
+/// (retry_policy.hpp). Adds many GETs at once over reused (multiplexed) connections, mirror
+/// failover and an on-disk cache revalidated with ETag / Last-Modified.
 
+#include "builder/net/byte_range.hpp"
 #include "builder/net/request_setup.hpp"
 
-#include <chrono>
-#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -32,21 +33,13 @@ struct HttpResponse {
     bool ok() const { return status >= 200 && status < 300; }
 };
 
-/// A byte range: `bytes=first-last` or, with `suffix`, the last `length` bytes (`bytes=-N`).
-struct ByteRange {
-    std::uint64_t first = 0;
-    std::uint64_t last = 0;    ///< inclusive
-    std::uint64_t suffix = 0;  ///< when non-zero: the last `suffix` bytes; first/last unused
-
-    static ByteRange span(std::uint64_t first, std::uint64_t last) { return {first, last, 0}; }
-    static ByteRange tail(std::uint64_t length) { return {0, 0, length}; }
-};
-
 struct HttpRequest {
     std::string url;
     std::vector<std::string> headers;  ///< "Name: value" lines, e.g. an Accept header
     std::vector<std::string> mirrors;  ///< equivalent URLs tried in order when `url` fails
-    std::optional<ByteRange> range;    ///< range requests are never cached
+    /// Range requests are never cached. A server that ignores the range (200) gets its status
+    /// returned with an empty body: a range request never holds a whole file in memory.
+    std::optional<ByteRange> range;
 };
 
 /// How the disk cache is used.
@@ -79,8 +72,9 @@ struct HttpClientOptions {
 /// `$AIRLOCK_CACHE_DIR`, else `$XDG_CACHE_HOME/airlock`, else `~/.cache/airlock`.
 std::filesystem::path default_cache_dir();
 
-/// Thread-safe: any number of threads may call get/get_many at once; connections, DNS and TLS
-/// sessions are shared between calls. Proxies, the CA bundle and credentials are set on every
+/// Thread-safe: any number of threads may call get/get_many at once, each call driving a
+/// transfer engine of its own (kept for the next call, with its connections); DNS answers and
+/// TLS sessions are shared by all. Proxies, the CA bundle and credentials are set on every
 /// request by RequestSetup (request_setup.hpp). A certificate failure is not retried.
 class HttpClient {
   public:

@@ -30,10 +30,16 @@ TEST(ResponseHead, ParsesTheHeadersTransfersActOn) {
     EXPECT_EQ(h.etag, "\"abc\"");
     EXPECT_EQ(h.retry_after, std::chrono::seconds(3));
     EXPECT_EQ(h.location, "/x");
+    EXPECT_EQ(h.fields.at("etag"), "\"abc\"");
+    EXPECT_EQ(h.fields.at("content-range"), "bytes 5-14/100");
+    // Repeated headers are joined, as RFC 9110 §5.3 allows.
+    auto joined = head({"HTTP/1.1 200 OK", "Cache-Control: max-age=60", "cache-control:  public "});
+    EXPECT_EQ(joined.fields.at("cache-control"), "max-age=60, public");
     // A new status line (a redirect was followed) starts over.
     parse_header_line("HTTP/1.1 200 OK", h, 0);
     EXPECT_EQ(h.status, 200);
     EXPECT_FALSE(h.content_length);
+    EXPECT_TRUE(h.fields.empty());
     // Weak ETags cannot guard a range; malformed ranges and lengths are absent, not zero.
     auto w = head({"HTTP/1.1 206 x", "ETag: W/\"abc\"", "Content-Range: bytes 5-x/100",
                    "Content-Length: 99999999999999999999999"});

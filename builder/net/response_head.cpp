@@ -39,6 +39,9 @@ void parse_header_line(std::string_view line, ResponseHead& head, std::int64_t n
         return;
     auto name = ascii_lower(ascii_trim(line.substr(0, colon)));
     auto value = ascii_trim(line.substr(colon + 1));
+    auto [field, inserted] = head.fields.emplace(name, std::string(value));
+    if (!inserted)
+        field->second += ", " + std::string(value);
     if (name == "content-length") {
         head.content_length = parse_u64(value);
     } else if (name == "content-range") {

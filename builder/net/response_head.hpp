@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ struct ResponseHead {
     std::string last_modified;
     std::optional<std::chrono::seconds> retry_after;
     std::string location;  ///< of a 3xx
+    /// Every header as sent, by lowercased name; repeated ones joined with ", " (the page
+    /// cache keeps them: Content-Type, Cache-Control, validators).
+    std::map<std::string, std::string> fields;
 };
 
 /// Records one header line into `head`; a status line starts a new response (redirects,

@@ -3,6 +3,8 @@
 #include "builder/net/curl_global.hpp"
 #include "builder/net/retry_policy.hpp"
 #include "builder/net/transfer_error.hpp"
+#include "builder/net/url.hpp"
+#include "core/base/build_info.hpp"
 #include "core/base/error.hpp"
 
 #include <curl/curl.h>
@@ -36,7 +38,9 @@ struct TransferEngine::Impl {
         bool header_overflow = false;
         curl_slist* headers = nullptr;
         char errbuf[CURL_ERROR_SIZE] = {};
-        std::string url;  ///< for messages
+        std::string url;       ///< credential-free, for messages
+        bool is_file = false;  ///< a `file:` URL: no headers, the status is made up
+        bool ranged = false;
     };
 
     EngineOptions options;
@@ -69,6 +73,8 @@ struct TransferEngine::Impl {
         curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &code);
         if (code != 0)
             t.head.status = code;
+        else if (t.is_file)
+            t.head.status = t.ranged ? 206 : 200;
         if (!t.sink->on_head(t.head))
             t.stop_requested = true;
         return !t.stop_requested;
@@ -120,9 +126,16 @@ TransferEngine::TransferEngine(EngineOptions options) : impl_(std::make_unique<I
     impl_->multi = curl_multi_init();
     if (impl_->multi == nullptr)
         throw Error("libcurl could not create a multi handle", Exit::internal);
-    curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, impl_->options.max_idle_connections);
-    // HTTP/1.1 only, so never multiplexed; each transfer gets a connection of its own.
-    curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, CURLPIPE_NOTHING);
+    if (impl_->options.user_agent.empty())
+        impl_->options.user_agent = std::string("airlock/") + build_info::version;
+    const auto& o = impl_->options;
+    curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, o.max_idle_connections);
+    curl_multi_setopt(impl_->multi, CURLMOPT_MAX_HOST_CONNECTIONS, o.max_host_connections);
+    curl_multi_setopt(impl_->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, o.max_total_connections);
+    // One connection per transfer: HTTP/1.1 only, so never multiplexed.
+    curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING,
+                      o.connections == EngineOptions::Connections::multiplexed ? CURLPIPE_MULTIPLEX
+                                                                               : CURLPIPE_NOTHING);
 }
 
 TransferEngine::~TransferEngine() {
@@ -141,10 +154,19 @@ TransferId TransferEngine::start(const Request& request, TransferSink& sink) {
     t->id = im.next_id++;
     t->sink = &sink;
     t->easy = im.take_easy();
-    t->url = request.url;
+    t->url = redact(request.url);
+    t->is_file = request.url.starts_with("file:");
+    t->ranged = request.range.has_value();
     CURL* e = t->easy;
     curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+    if (im.options.connections == EngineOptions::Connections::multiplexed) {
+        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    } else {
+        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+    }
+    if (im.options.sessions)
+        curl_easy_setopt(e, CURLOPT_SHARE, im.options.sessions->handle());
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE,
                      request.buffer_size > 0 ? request.buffer_size : im.options.buffer_size);
@@ -155,17 +177,24 @@ TransferId TransferEngine::start(const Request& request, TransferSink& sink) {
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    for (const auto& header : request.headers)
+        t->headers = curl_slist_append(t->headers, header.c_str());
     if (request.range) {
-        std::string range = std::to_string(request.range->first) + "-";
-        if (request.range->last)
-            range += std::to_string(*request.range->last);
-        t->headers = curl_slist_append(t->headers, ("Range: bytes=" + range).c_str());
+        const auto spec = request.range->spec();
+        t->headers = curl_slist_append(t->headers, ("Range: bytes=" + spec).c_str());
         if (!request.if_range.empty()) {
             t->headers = curl_slist_append(t->headers, ("If-Range: " + request.if_range).c_str());
         }
+        // FILE has no Range header; libcurl's own range option does the same job.
+        if (t->is_file)
+            curl_easy_setopt(e, CURLOPT_RANGE, spec.c_str());
     }
-    // Bytes exactly as stored: no transparent decompression.
-    t->headers = curl_slist_append(t->headers, "Accept-Encoding: identity");
+    if (request.encoding == Request::Encoding::any && !request.range) {
+        curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
+    } else {
+        // Bytes exactly as stored: no transparent decompression.
+        t->headers = curl_slist_append(t->headers, "Accept-Encoding: identity");
+    }
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
     curl_easy_setopt(e, CURLOPT_PRIVATE,
                      reinterpret_cast<void*>(static_cast<std::uintptr_t>(t->id)));
@@ -207,17 +236,31 @@ std::size_t TransferEngine::run(std::chrono::milliseconds wait) {
         im.to_cancel.clear();
     };
     flush_cancelled();
+    struct Finished {
+        CURL* easy;
+        CURLcode code;
+    };
+    std::vector<Finished> finished;
+    auto collect = [&] {
+        int left = 0;
+        while (CURLMsg* msg = curl_multi_info_read(im.multi, &left)) {
+            if (msg->msg == CURLMSG_DONE)
+                finished.push_back({msg->easy_handle, msg->data.result});
+        }
+    };
     int still = 0;
     curl_multi_perform(im.multi, &still);
-    // With no transfers this still waits (for `wait` or a wakeup()), so callers can idle here.
-    curl_multi_poll(im.multi, nullptr, 0, static_cast<int>(wait.count()), nullptr);
-    curl_multi_perform(im.multi, &still);
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(im.multi, &left)) {
-        if (msg->msg != CURLMSG_DONE)
-            continue;
+    collect();
+    if (finished.empty()) {
+        // With no transfers this still waits (for `wait` or a wakeup()), so callers can idle
+        // here; a transfer that has just ended is reported without waiting.
+        curl_multi_poll(im.multi, nullptr, 0, static_cast<int>(wait.count()), nullptr);
+        curl_multi_perform(im.multi, &still);
+        collect();
+    }
+    for (const auto& [easy, finished_code] : finished) {
         void* priv = nullptr;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
         auto id = static_cast<TransferId>(reinterpret_cast<std::uintptr_t>(priv));
         auto it = im.transfers.find(id);
         if (it == im.transfers.end())
@@ -225,12 +268,26 @@ std::size_t TransferEngine::run(std::chrono::milliseconds wait) {
         auto owned = std::move(it->second);
         im.transfers.erase(it);
         auto& t = *owned;
-        CURLcode code = msg->data.result;
+        CURLcode code = finished_code;
         if (t.cancelled) {
             im.release(t);
             continue;
         }
+        if (t.is_file && code == CURLE_FILE_COULDNT_READ_FILE) {
+            t.head = ResponseHead{};  // a file that is not there, as a server would say it
+            t.head.status = 404;
+            t.head_delivered = true;
+            code = CURLE_OK;
+            if (!t.sink->on_head(t.head))
+                t.stop_requested = true;
+        }
         TransferResult result;
+        char* effective = nullptr;
+        curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
+        if (auto answered = Url::try_parse(effective ? effective : t.url))
+            result.effective_url = answered->str();  // credential-free whatever a redirect said
+        else
+            result.effective_url = redact(t.url);
         // A response without a body (an empty file, a bare 503) still reports its head.
         if (!t.head_delivered && code == CURLE_OK)
             Impl::deliver_head(t);

@@ -8,6 +8,9 @@ Modules:
   pythons   find_python / require_python: interpreters from PATH or pyenv
   venv      make_venv / pip / installed / clean_env: pip isolated from this machine's PIP_*
   programs  paths of airlock-build / airlock-install, run(), TempDir
+  offline   installer_env (pip's variables poisoned), require_unshare: the installer run offline
+  conda     conda packages made by conda-package-handling, fixture channels
+  conda_install_case  CondaInstallCase: the set-up of the conda-into-a-prefix install tests
 
 Python stdlib only, Python >= 3.8.
 """

@@ -6,7 +6,8 @@
         fx.expected["linux-py312"]            # {"torch": "2.5.1+cu124", "triton": "3.1.0", ...}
         fx.expected_files["linux-py312"]      # the wheel filenames pip on that target would pick
 
-Sets: torch_like (the realistic graph, payloads scaled by `scale`), conflict, missing_dependency,
+Sets: torch_like (the realistic graph, payloads scaled by `scale`), readme_tour (torch_like plus
+what manifests/torch-lab.toml asks for), conflict, missing_dependency,
 sdist_only, yanked_only. `get(name)` looks a set up by name (the CLI golden runner uses it).
 
 Set AIRLOCK_FIXTURE_CACHE=/some/dir to keep generated trees between runs (benchmarks); otherwise
@@ -368,20 +369,8 @@ def _cp(versions: Sequence[str], plats: Sequence[str]) -> List[str]:
     return ["cp%s-cp%s-%s" % (v, v, p) for v in versions for p in plats]
 
 
-def torch_like(scale: int = DEFAULT_SCALE) -> FixtureSet:
-    """The torch 2.5.1 graph on two indexes, as PyPI and download.pytorch.org/whl/cu124 serve it.
-
-    Indexes: `pypi` at /simple (HTML + JSON + .metadata), `pytorch-cu124` at /whl/cu124
-    (pytorch style: `%2B` hrefs, no JSON, no metadata) holding only torch 2.5.1+cu124, and the
-    manifest pins torch to it with `packages = ["torch"]`.
-
-    Payload sizes: the Linux cp311/cp312 torch wheels are `scale` bytes each, nvidia-cudnn 0.7x,
-    nvidia-cublas 0.4x, triton 0.25x; every other wheel is ~2 KiB. One Linux target's closure is
-    about 2.35 x scale (scale=300 MiB gives a ~700 MB closure; the whole tree is ~5.6 x scale).
-
-    Cases: "default" (torch==2.5.1 with both indexes) and "pypi_only" (indexes=["pypi"], which
-    also covers a linux-py313 target: no triton there).
-    """
+def _torch_dists() -> List[_Dist]:
+    """The distributions of torch_like (scaled payloads on the torch, nvidia and triton wheels)."""
     T = lambda name, version, tags, **kw: _Dist(name, version, list(tags), **kw)  # noqa: E731
     big = _cp(["311", "312"], [LINUX])
     dists = [
@@ -433,6 +422,24 @@ def torch_like(scale: int = DEFAULT_SCALE) -> FixtureSet:
         T("setuptools", "70.0.0", ["py3-none-any"], requires_python=">=3.8"),
         T("optree", "0.13.1", ["py3-none-any"], requires_dist=["typing-extensions>=4.5.0"], requires_python=">=3.7"),
     ]
+    return dists
+
+
+def torch_like(scale: int = DEFAULT_SCALE) -> FixtureSet:
+    """The torch 2.5.1 graph on two indexes, as PyPI and download.pytorch.org/whl/cu124 serve it.
+
+    Indexes: `pypi` at /simple (HTML + JSON + .metadata), `pytorch-cu124` at /whl/cu124
+    (pytorch style: `%2B` hrefs, no JSON, no metadata) holding only torch 2.5.1+cu124, and the
+    manifest pins torch to it with `packages = ["torch"]`.
+
+    Payload sizes: the Linux cp311/cp312 torch wheels are `scale` bytes each, nvidia-cudnn 0.7x,
+    nvidia-cublas 0.4x, triton 0.25x; every other wheel is ~2 KiB. One Linux target's closure is
+    about 2.35 x scale (scale=300 MiB gives a ~700 MB closure; the whole tree is ~5.6 x scale).
+
+    Cases: "default" (torch==2.5.1 with both indexes) and "pypi_only" (indexes=["pypi"], which
+    also covers a linux-py313 target: no triton there).
+    """
+    dists = _torch_dists()
     indexes = [
         IndexInfo("pypi", "/simple"),
         IndexInfo("pytorch-cu124", "/whl/cu124", packages=("torch",), pytorch_style=True),
@@ -492,6 +499,34 @@ def torch_like(scale: int = DEFAULT_SCALE) -> FixtureSet:
     }
     # The default manifest names only the targets of its case (the cu124 index has no cp313 wheels).
     return _materialize("torch_like", dists, indexes, targets, cases, scale)
+
+
+def readme_tour(scale: int = 32 * KiB) -> FixtureSet:
+    """What manifests/torch-lab.toml (the README's tour) asks for: torch_like's graph plus
+    torchvision 0.20.1 and torchaudio 2.5.1 (their +cu124 builds on the pytorch-style index, which
+    the manifest pins torch, torchvision and torchaudio to) and numpy 2.1.3 on `pypi`; the tour's
+    three targets (linux-py312-cu124, linux-py311-cu124, win-py312). Small payloads: the tour
+    test checks the commands, not throughput."""
+    T = lambda name, version, tags, **kw: _Dist(name, version, list(tags), **kw)  # noqa: E731
+    cu = _cp(["311", "312"], ["linux_x86_64", "win_amd64"])
+    dists = _torch_dists() + [
+        T("torchvision", "0.20.1+cu124", cu, requires_dist=["numpy", "torch==2.5.1"], requires_python=">=3.8",
+          index="pytorch-cu124"),
+        T("torchaudio", "2.5.1+cu124", cu, requires_dist=["torch==2.5.1"], index="pytorch-cu124"),
+        T("numpy", "2.2.0", _cp(["311", "312"], [LINUX_2014, "win_amd64"]), requires_python=">=3.10"),
+        T("numpy", "2.1.3", _cp(["311", "312"], [LINUX_2014, "win_amd64"]), requires_python=">=3.10"),
+    ]
+    indexes = [
+        IndexInfo("pypi", "/simple"),
+        IndexInfo("pytorch-cu124", "/whl/cu124", packages=("torch", "torchvision", "torchaudio"), pytorch_style=True),
+    ]
+    targets = [
+        Target("linux-py312-cu124", "3.12", LINUX, cuda="12.4"),
+        Target("linux-py311-cu124", "3.11", LINUX, cuda="12.4"),
+        Target("win-py312", "3.12", "win_amd64"),
+    ]
+    requirements = ["torch==2.5.1", "torchvision==0.20.1", "torchaudio==2.5.1", "numpy<2.2", "jinja2"]
+    return _materialize("readme_tour", dists, indexes, targets, {"default": Case(requirements)}, scale)
 
 
 def _small(name: str, dists: List[_Dist], cases: Dict[str, Case]) -> FixtureSet:
@@ -562,6 +597,7 @@ def yanked_only() -> FixtureSet:
 
 SETS: Dict[str, Callable[[], FixtureSet]] = {
     "torch_like": torch_like,
+    "readme_tour": readme_tour,
     "conflict": conflict,
     "missing_dependency": missing_dependency,
     "sdist_only": sdist_only,
