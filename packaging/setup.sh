@@ -4,7 +4,8 @@
 #   packaging/setup.sh demo   install what is missing, build, and run the embedded example:
 #                             build a bundle from manifests/ against a local index, install it offline
 #   packaging/setup.sh test   install what is missing, build, run every test (ctest), then the same
-#                             tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+#                             tests again under AddressSanitizer + UndefinedBehaviorSanitizer, then
+#                             each libFuzzer target of fuzz/ (clang) for AIRLOCK_FUZZ_SECONDS (8)
 #   packaging/setup.sh build  install what is missing and build (build/bin/airlock-{build,install})
 set -euo pipefail
 
@@ -18,6 +19,8 @@ packages=(
   libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev libzstd-dev libgtest-dev
   python3 python3-venv python3-pip nginx-light minisign aria2 curl zstd util-linux clang-format ccache
   conda-package-handling tmux
+  # the fuzz build (fuzz/, -DAIRLOCK_FUZZ=ON): clang with libFuzzer and the sanitizer runtimes
+  clang
   # the static installer links Debian's .a files of libarchive's own dependencies; the packages
   # (cpack) get man pages from help2man; tests read `file`; the progress display test drives tmux
   nettle-dev liblzma-dev libbz2-dev zlib1g-dev help2man dpkg-dev file
@@ -67,6 +70,11 @@ case "${1:-}" in
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" --timeout 900
     cat "$root/build-asan/reliability/summary.txt" 2>/dev/null || true
+    # The corpus and every regression already ran above (ctest fuzz_replay_*); here each target
+    # mutates them for a few seconds, two at a time.
+    echo "setup: fuzz targets under libFuzzer, ${AIRLOCK_FUZZ_SECONDS:-8} s each"
+    CC=clang CXX=clang++ configure_and_build build-fuzz -DAIRLOCK_FUZZ=ON
+    FUZZ_JOBS="$jobs" "$root/fuzz/run.sh" "$root/build-fuzz" "${AIRLOCK_FUZZ_SECONDS:-8}"
     ;;
   *)
     echo "usage: packaging/setup.sh demo|test|build" >&2

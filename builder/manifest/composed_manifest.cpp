@@ -146,7 +146,8 @@ std::string python_table(const RequirementsFile& file, ComposedManifest& out) {
             "\n# --hash pins (pip's hash-checking mode): every package of the lock needs one, and "
             "its\n# wheel must have one of these digests\n[python.hashes]\n";
         for (const auto& [name, pins] : hashes)
-            text += name + " = [\n" + [&] {
+            // An init-capture: clang before 16 cannot capture a structured binding.
+            text += name + " = [\n" + [&pins = pins] {
                 std::string s;
                 for (const auto& p : pins)
                     s += "    " + toml_string(p) + ",\n";

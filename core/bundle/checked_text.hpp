@@ -8,6 +8,7 @@
 #include "core/base/terminal_text.hpp"
 
 #include <compare>
+#include <concepts>
 #include <cstddef>
 #include <ostream>
 #include <string>
@@ -33,6 +34,17 @@ class Checked {
     friend bool operator==(const Checked& a, std::string_view b) { return a.value_ == b; }
     friend auto operator<=>(const Checked& a, std::string_view b) {
         return std::string_view(a.value_) <=> b;
+    }
+    // Two checked values compare directly: through the operators above, `a < b` would have two
+    // candidates (either operand converted, C++20's reversed one), which clang refuses. A
+    // template, so that `checked == "text"` does not also match it through the constructor.
+    template <std::same_as<Checked> Other>
+    friend bool operator==(const Checked& a, const Other& b) {
+        return a.value_ == b.value_;
+    }
+    template <std::same_as<Checked> Other>
+    friend auto operator<=>(const Checked& a, const Other& b) {
+        return std::string_view(a.value_) <=> std::string_view(b.value_);
     }
 
     /// Printed escaped (terminal_text), whatever the grammar admits.
