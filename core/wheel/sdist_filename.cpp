@@ -1,5 +1,6 @@
 #include "core/wheel/sdist_filename.hpp"
 
+#include "core/pep503/name.hpp"
 #include "core/wheel/project_name.hpp"
 
 namespace airlock::wheel {
@@ -22,6 +23,9 @@ std::optional<SdistFilename> try_parse_sdist(std::string_view filename) {
             if (version.empty() || version.front() < '0' || version.front() > '9')
                 continue;
             std::string_view name = stem.substr(0, dash);
+            // `pkg-1,-1,0.tgz` is no project's sdist: PEP 508 names only.
+            if (!pep503::is_valid_name(name))
+                return std::nullopt;
             return SdistFilename{std::string(name), normalize_project_name(name),
                                  std::string(version), std::string(extension)};
         }
