@@ -3,6 +3,7 @@
 // [python], DIR/conda.<target>.txt (@EXPLICIT) and DIR/conda.<target>.lock.toml for [conda].
 
 #include "builder/cli/app.hpp"
+#include "builder/cli/hash_by_download.hpp"
 #include "builder/cli/input_flags.hpp"
 #include "builder/cli/lock_json.hpp"
 #include "builder/cli/locked_closure.hpp"
@@ -83,7 +84,9 @@ void run_lock(const LockArgs& args) {
         locks = within("locking " + args.inputs.describe(), [&] {
             if (!args.inputs.pylock.empty())
                 return locks_from_pylock(manifest, args.inputs.pylock, args.targets);
-            return resolve::resolve_manifest(manifest, options, &reports);
+            auto resolved = resolve::resolve_manifest(manifest, options, &reports);
+            hash_by_download(resolved, options, args.settings.verbose);
+            return resolved;
         });
     } catch (const Error&) {
         print_explanations(manifest, args, reports);

@@ -1,6 +1,7 @@
 #include "builder/cli/locked_closure.hpp"
 
 #include "builder/cli/conda_closure.hpp"
+#include "builder/cli/hash_by_download.hpp"
 #include "builder/lock/conda_lock.hpp"
 #include "builder/lock/pylock.hpp"
 #include "builder/manifest/index_credentials.hpp"
@@ -48,9 +49,12 @@ void check_conda_lock(const lock::CondaLock& lock, const std::filesystem::path& 
 
 std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
                                            const std::filesystem::path& lock_dir,
-                                           const resolve::ResolveOptions& options) {
-    if (lock_dir.empty())
-        return resolve::resolve_manifest(manifest, options);
+                                           const resolve::ResolveOptions& options, bool verbose) {
+    if (lock_dir.empty()) {
+        auto locks = resolve::resolve_manifest(manifest, options);
+        hash_by_download(locks, options, verbose);
+        return locks;
+    }
     std::vector<lock::TargetLock> locks;
     for (const auto& target : manifest.targets) {
         auto missing = [&](const std::filesystem::path& path) {

@@ -18,7 +18,8 @@ namespace airlock::builder {
 /// `lock_dir` is not empty (every target must have one), otherwise resolved with `options`.
 std::vector<lock::TargetLock> obtain_locks(const manifest::Manifest& manifest,
                                            const std::filesystem::path& lock_dir,
-                                           const resolve::ResolveOptions& options);
+                                           const resolve::ResolveOptions& options,
+                                           bool verbose = false);
 
 /// `--pylock FILE`: the locks of the manifest's targets (those in `only`, or all) taken from a
 /// PEP 751 file as it is, per target by its markers and wheel tags; no resolution.

@@ -132,7 +132,14 @@ lock::TargetLock resolve_target(const manifest::Manifest& manifest, const target
         f.mirrors = file->mirror_urls;
         f.size = file->size;
         f.sha256 = file->sha256().value_or("");
-        if (f.sha256.empty())
+        // A find-links page without `#sha256=`: the caller hashes the file by downloading it,
+        // as pip does (builder/cli/hash_by_download.hpp). Other indexes must give the hash.
+        auto from =
+            std::find_if(manifest.indexes.begin(), manifest.indexes.end(),
+                         [&](const manifest::IndexSpec& i) { return i.name == page->index_name; });
+        const bool find_links =
+            from != manifest.indexes.end() && from->kind == manifest::IndexKind::find_links;
+        if (f.sha256.empty() && !find_links)
             throw Error("the index " + quote(page->index_name) + " gives no sha256 for " +
                         quote(f.name))
                 .with_hint(

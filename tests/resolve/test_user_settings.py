@@ -49,6 +49,9 @@ class UserSettings(unittest.TestCase):
             rel = path.relative_to(cls.fx.root)
             links.append('<a href="/%s#sha256=%s">%s</a><br/>' % (rel, hashlib.sha256(path.read_bytes()).hexdigest(), name))
         (site / "links.html").write_text("<html><body>\n%s\n</body></html>\n" % "\n".join(links))
+        # The same links without `#sha256=` (as many hand-made pages are): hashed by download.
+        bare_links = [l[: l.index("#sha256=")] + l[l.index('">'):] for l in links]
+        (site / "links-nohash.html").write_text("<html><body>\n%s\n</body></html>\n" % "\n".join(bare_links))
         cls.links_server = Nginx(site).start()
         cls.home = d / "home"
         cls.home.mkdir()
@@ -177,6 +180,23 @@ class UserSettings(unittest.TestCase):
         self.assertIn('url = "%s/packages/' % self.links_server.url, (lock / ("pylock.%s.toml" % TARGET)).read_text())
         out_dir = self.dir / "page.wheels"
         code, out, err = self.build("fetch", self.bare, "--lock", lock, "-o", out_dir, "--cache-dir", self.dir / "page.fetch", env=env)
+        self.assertEqual(code, 0, out + err)
+        self.assertEqual(sorted(p.name for p in out_dir.iterdir()), ["a-1.0-py3-none-any.whl", "c-2.1-py3-none-any.whl"])
+
+    def test_find_links_page_without_hashes_is_hashed_by_download(self):
+        env = self.env("[global]\nfind-links = %s/links-nohash.html\nno-index = true\n" % self.links_server.url)
+        code, out, err, lock = self.lock(self.bare, "nohash", "-v", env=env)
+        self.assertEqual(code, 0, out + err)
+        text = (lock / ("pylock.%s.toml" % TARGET)).read_text()
+        for name in ("a-1.0-py3-none-any.whl", "c-2.1-py3-none-any.whl"):
+            digest = hashlib.sha256(self.fx.files[name].read_bytes()).hexdigest()
+            self.assertIn(digest, text)
+            self.assertIn("find-links: %s has no #sha256= on its page; downloaded it" % name, err)
+            self.assertIn("locked sha256 %s" % digest, err)
+        # The downloads went into the cache `lock` used; fetch with that cache checks them by the lock.
+        out_dir = self.dir / "nohash.wheels"
+        code, out, err = self.build("fetch", self.bare, "--lock", lock, "-o", out_dir, "--cache-dir", self.dir / "nohash.cache",
+                                    "-q", env=env)
         self.assertEqual(code, 0, out + err)
         self.assertEqual(sorted(p.name for p in out_dir.iterdir()), ["a-1.0-py3-none-any.whl", "c-2.1-py3-none-any.whl"])
 
