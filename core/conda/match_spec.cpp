@@ -1,5 +1,6 @@
 #include "core/conda/match_spec.hpp"
 
+#include "core/base/ascii_lower.hpp"
 #include "core/base/ascii_space.hpp"
 #include "core/base/error.hpp"
 #include "core/conda/parse_error.hpp"
@@ -301,7 +302,9 @@ struct MatchSpecParser {
             if ((c < 0x20 && c != '\t') || c >= 0x7f)
                 fail("control or non-ASCII character", offset_of(s) + i, 1);
         }
-        if (s.ends_with(".conda") || s.ends_with(".tar.bz2"))
+        // In any case: the name is compared in lower case, so `x.coNda` would print as the file
+        // name `x.conda`.
+        if (auto lower = ascii_lower(s); lower.ends_with(".conda") || lower.ends_with(".tar.bz2"))
             fail("package files and URLs are not match specs", offset_of(s), s.size());
         if (s.back() == '@')
             fail("legacy feature specs (`name@`) are not supported", offset_of(s), s.size());
