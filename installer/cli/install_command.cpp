@@ -58,6 +58,12 @@ void run_install(const InstallArgs& a) {
                 .with_hint(
                     "--prefix creates a conda environment with its own Python; --venv and "
                     "--python install the pip part into an existing Python");
+        if (a.sync)
+            throw Error("--sync does not go with --prefix yet", Exit::usage)
+                .with_hint(
+                    "--prefix DIR --update already makes the conda part match the target "
+                    "(installed conda packages the target does not list are removed); packages "
+                    "pip installed into DIR outside the bundle stay");
         install::conda::PrefixBackendOptions p;
         p.prefix = a.prefix;
         p.update = a.update;
@@ -77,10 +83,14 @@ void run_install(const InstallArgs& a) {
         throw Error("--use needs --prefix DIR", Exit::usage)
             .with_hint("--use conda|mamba|micromamba creates the conda environment at --prefix");
     if (a.sync && a.venv.empty())
-        throw Error("--sync needs --venv DIR", Exit::usage)
+        throw Error(
+            a.python.empty() ? "--sync needs --venv DIR" : "--sync does not go with --python alone",
+            Exit::usage)
             .with_hint(
-                "--sync removes what the bundle does not list; it is refused for a "
-                "system interpreter (--python) and a conda prefix");
+                "--sync removes every package the bundle does not list; an interpreter given "
+                "with --python (often the system's) has packages that belong to others, so it "
+                "is refused there: use --venv DIR (with --python to choose the interpreter the "
+                "venv is made from)");
     if (a.update)
         throw Error("--update needs --prefix DIR", Exit::usage)
             .with_hint("--update replaces the packages of the conda environment at --prefix");

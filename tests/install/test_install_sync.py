@@ -32,7 +32,7 @@ class InstallSyncTest(InstallerTestCase):
         self.assertInOutput("--sync: `pip uninstall -y`", out)
         code, out, err = run_install(["install", bundle, "--key", pub, "--python", python, "--sync"], self.state)
         self.assertEqual(code, 2, err)
-        self.assertInOutput("--sync needs --venv DIR", err)
+        self.assertInOutput("--sync does not go with --python alone", err)
         # With --sync: exactly the bundle's packages remain.
         code, out, err = run_install(["install", bundle, "--key", pub, "--venv", env, "--sync"], self.state)
         self.assertEqual(code, 0, out + err)
