@@ -9,6 +9,22 @@
 #include <vector>
 
 namespace airlock::test_support {
+namespace {
+
+/// Gives the owner full access to `dir` and every directory under it, so a test that made one
+/// read-only does not keep its tree from being removed.
+void make_removable(const std::filesystem::path& dir) {
+    std::error_code ignored;
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, ignored);
+    for (std::filesystem::directory_iterator it(dir, ignored), end; it != end;
+         it.increment(ignored)) {
+        if (it->is_directory(ignored) && !it->is_symlink(ignored))
+            make_removable(it->path());
+    }
+}
+
+}  // namespace
 
 TempDir::TempDir(const std::string& prefix) {
     std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
@@ -24,9 +40,8 @@ TempDir::~TempDir() {
         std::fprintf(stderr, "kept temp dir: %s\n", path_.c_str());
         return;
     }
+    make_removable(path_);
     std::error_code ignored;
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::add, ignored);
     std::filesystem::remove_all(path_, ignored);
 }
 
