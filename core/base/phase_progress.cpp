@@ -83,6 +83,13 @@ void PhaseProgress::update(const std::function<std::string()>& status) {
     drawn_ = true;
 }
 
+void PhaseProgress::clear() {
+    std::lock_guard lock(mutex_);
+    if (drawn_)
+        last_draw_ = Clock::now() - interval_;
+    clear_locked();
+}
+
 void PhaseProgress::print_line(std::string_view line) {
     if (mode_ == ProgressMode::quiet)
         return;

@@ -36,6 +36,9 @@ class PhaseProgress {
     /// mode once per plain_progress_interval() (none for a phase shorter than that). `status`
     /// is called only then. Safe to call from several threads.
     void update(const std::function<std::string()>& status);
+    /// Takes the live line off the terminal now (it comes back with the next update), so that
+    /// other output can start on a clean line.
+    void clear();
     /// Prints `line` as a line of its own (above the live line on a terminal); not when quiet.
     void print_line(std::string_view line);
     /// Clears the live line and prints `PHASE: SUMMARY in 1.2 s`; nothing when quiet. Further

@@ -365,7 +365,8 @@ VerifyReport read_manifest(const std::vector<fs::path>& parts, const TrustedKeys
 }
 
 VerifyReport read_bundle(const std::vector<fs::path>& parts, const TrustedKeys& trusted,
-                         const std::optional<fs::path>& extract_to, AllowUnsigned allow_unsigned) {
+                         const std::optional<fs::path>& extract_to, AllowUnsigned allow_unsigned,
+                         const ReadProgress& progress) {
     auto opened = within("reading the manifest of " + quote(parts.front().string()),
                          [&] { return open_bundle(parts); });
     VerifyReport report;
@@ -389,6 +390,10 @@ VerifyReport read_bundle(const std::vector<fs::path>& parts, const TrustedKeys& 
     bool damaged = false;
     std::string reading;  // the entry whose data is being read, for a damaged-archive problem
     std::optional<TarEntry> entry = std::move(opened.pending);
+    ReadCount count;
+    for (const auto& f : report.manifest.files)
+        count.total_bytes += f.size;
+    count.total_files = report.manifest.files.size();
     try {
         for (; entry; entry = tar.next()) {
             throw_if_interrupted();
@@ -435,6 +440,10 @@ VerifyReport read_bundle(const std::vector<fs::path>& parts, const TrustedKeys& 
                     if (fd >= 0)
                         write_all(fd, block.data(), block.size(), full);
                     got += block.size();
+                    if (progress) {
+                        count.bytes = report.bytes_checked + got;
+                        progress(count);
+                    }
                 }
             } catch (...) {
                 if (fd >= 0) {
@@ -445,6 +454,10 @@ VerifyReport read_bundle(const std::vector<fs::path>& parts, const TrustedKeys& 
             }
             reading.clear();
             report.bytes_checked += got;
+            ++count.files;
+            count.bytes = report.bytes_checked;
+            if (progress)
+                progress(count);
             std::string computed = hash.hex_digest();
             bool good = got == expected->size && computed == expected->sha256;
             if (fd >= 0) {

@@ -7,7 +7,9 @@
 #include "core/bundle/bundle_manifest.hpp"
 #include "core/bundle/public_key.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,9 +78,18 @@ VerifyReport read_manifest(const std::vector<std::filesystem::path>& parts,
 /// existing, empty directory the caller owns and removes on failure), verified entries are
 /// written beneath it — `airlock/manifest.toml`, `wheels/…` — and a file whose hash turns out
 /// wrong is deleted again; without it nothing is written (verify mode).
+/// How far read_bundle is: payload bytes hashed and files done, of the manifest's totals.
+struct ReadCount {
+    std::uint64_t bytes = 0;
+    std::uint64_t total_bytes = 0;
+    std::size_t files = 0;
+    std::size_t total_files = 0;
+};
+/// `progress`, when given, is told the ReadCount as reading goes on (for a progress display).
+using ReadProgress = std::function<void(const ReadCount& count)>;
 VerifyReport read_bundle(const std::vector<std::filesystem::path>& parts,
                          const TrustedKeys& trusted,
                          const std::optional<std::filesystem::path>& extract_to,
-                         AllowUnsigned allow_unsigned);
+                         AllowUnsigned allow_unsigned, const ReadProgress& progress = {});
 
 }  // namespace airlock::bundle

@@ -46,6 +46,7 @@ void run_install(const InstallArgs& a) {
     if (!a.tmp_dir.empty())
         o.tmp_dir = a.tmp_dir;
     o.dry_run = a.dry_run ? install::DryRun::yes : install::DryRun::no;
+    o.progress = a.quiet ? ProgressMode::quiet : stderr_progress_mode();
     if (a.json && !a.dry_run)
         throw Error("--json goes with --dry-run (it prints the plan as JSON)", Exit::usage)
             .with_hint("add --dry-run to see the plan as JSON; a real install prints text");
@@ -148,8 +149,8 @@ void add_install_command(CLI::App& app) {
                   "venv matches it exactly (pip, setuptools and wheel are kept); without it "
                   "install only adds and upgrades");
     cmd->add_flag("-q,--quiet", args->quiet,
-                  "print none of airlock's progress lines, only warnings and errors (pip's own "
-                  "output still shows)");
+                  "print nothing but warnings and errors: no progress lines, and pip runs "
+                  "with -q");
     cmd->add_flag("--json", args->json,
                   "with --dry-run: print the plan as JSON (target, destination, packages, steps)");
     cmd->add_flag("--allow-unsigned", args->allow_unsigned, "accept a bundle without signature");

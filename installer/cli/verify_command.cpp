@@ -1,6 +1,7 @@
 #include "installer/cli/app.hpp"
 
 #include "core/base/human_size.hpp"
+#include "core/base/phase_progress.hpp"
 #include "core/base/terminal_text.hpp"
 
 #include "core/base/error.hpp"
@@ -8,6 +9,7 @@
 #include "installer/verify/json_report.hpp"
 #include "installer/verify/listing.hpp"
 #include "installer/verify/trusted_keys.hpp"
+#include "installer/verify/verify_status.hpp"
 
 #include <iostream>
 
@@ -20,6 +22,7 @@ struct VerifyArgs {
     std::string trust_dir;
     bool allow_unsigned = false;
     bool json = false;
+    bool quiet = false;
 };
 
 void run_verify(const VerifyArgs& a) {
@@ -32,9 +35,14 @@ void run_verify(const VerifyArgs& a) {
         trusted = verify::load_trusted_keys(keys, trust_dir);
     auto report = within("verifying the bundle " + quote(a.bundle), [&] {
         auto parts = bundle::bundle_parts(a.bundle);
+        // The live line only: the OK line below is the summary.
+        PhaseProgress phase("verify", a.quiet ? ProgressMode::quiet : stderr_progress_mode());
         auto r = bundle::read_bundle(
             parts, trusted, std::nullopt,
-            a.allow_unsigned ? bundle::AllowUnsigned::yes : bundle::AllowUnsigned::no);
+            a.allow_unsigned ? bundle::AllowUnsigned::yes : bundle::AllowUnsigned::no,
+            [&](const bundle::ReadCount& count) {
+                phase.update([&] { return verify::verify_status(count); });
+            });
         if (!a.json)
             r.throw_if_problems();
         return r;
@@ -50,6 +58,8 @@ void run_verify(const VerifyArgs& a) {
                         ", listed on stdout)");
         return;
     }
+    if (a.quiet)
+        return;
     const auto& m = report.manifest;
     std::cout << "OK: bundle `" << m.name << "` " << m.version << " (sequence " << m.sequence
               << "): "
@@ -82,6 +92,8 @@ void add_verify_command(CLI::App& app) {
     cmd->add_flag("--json", args->json,
                   "print the result as JSON on stdout, every problem an object (kind, path, "
                   "detail); exit 1 when there are problems");
+    cmd->add_flag("-q,--quiet", args->quiet,
+                  "print nothing but errors (no progress, no OK line; the exit code says it)");
     cmd->callback([args] {
         args->bundle = bundle_or_self(args->bundle);
         run_verify(*args);

@@ -389,6 +389,7 @@ void PrefixBackend::install(const UnpackedBundle& b, std::ostream& out, std::ost
         // on a copy at the same path, the original kept aside until the install is committed.
         b.journal->snapshot(out);
     }
+    po.progress = b.progress;
     auto summary = install_prefix(po, out, err);
     if (o_.update) {
         out << "updated " << prefix_.string() << ": " << summary.packages

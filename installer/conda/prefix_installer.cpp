@@ -299,6 +299,16 @@ bool is_empty_dir(const fs::path& dir) {
 
 }  // namespace
 
+/// `extracting 3/12 numpy-2.1.0-…` on the install phase's line.
+static void show(const PrefixOptions& o, const char* step, std::size_t i, std::size_t n,
+                 const std::string& what) {
+    if (o.progress)
+        o.progress->update([&] {
+            return std::string(step) + " " + std::to_string(i + 1) + "/" + std::to_string(n) + " " +
+                   what;
+        });
+}
+
 PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ostream& err) {
     fs::path dest = fs::absolute(o.prefix).lexically_normal();
     if (dest.has_filename() == false)
@@ -339,6 +349,7 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
         throw_if_interrupted();
         Package p;
         p.source = &o.packages[i];
+        show(o, "extracting", i, o.packages.size(), o.packages[i].file.filename().string());
         p.extracted = airlock::conda::extract_package(o.packages[i].file,
                                                       tmp.path() / ("pkg" + std::to_string(i)));
         const auto& name = p.extracted.index.name;
@@ -430,6 +441,8 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
         throw_if_interrupted();
         if (p.keep)
             continue;
+        show(o, "linking", static_cast<std::size_t>(&p - packages.data()), packages.size(),
+             p.extracted.index.stem());
         within("installing " + quote(p.extracted.index.stem()),
                [&] { link_package(p, stage, prefix, python); });
     }

@@ -13,6 +13,8 @@
 /// is swapped in under a journal (prefix_journal.hpp): a failure leaves the prefix as it was.
 
 #include <cstdint>
+#include "core/base/phase_progress.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
@@ -49,6 +51,8 @@ struct PrefixOptions {
     /// The durable journal of the install (install_journal.hpp), or none (conda-prefix): its
     /// temporary tree and, with update, every move is recorded there before it is made.
     InstallJournal* journal = nullptr;
+    /// Told the package being extracted and linked (`linking 3/12 numpy`); may be null.
+    PhaseProgress* progress = nullptr;
 };
 
 struct PrefixSummary {

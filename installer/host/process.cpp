@@ -225,6 +225,82 @@ Captured capture(const Command& command) {
     return result;
 }
 
+int run_lines(const Command& command,
+              const std::function<void(Stream stream, std::string_view line)>& on_line) {
+    int out_pipe[2];
+    int err_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) != 0)
+        throw Error(std::string("pipe: ") + std::strerror(errno));
+    if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+        close(out_pipe[0]);
+        close(out_pipe[1]);
+        throw Error(std::string("pipe: ") + std::strerror(errno));
+    }
+    pid_t pid = -1;
+    try {
+        pid = spawn(command, Redirects{false, {{out_pipe[1], 1}, {err_pipe[1], 2}}});
+    } catch (...) {
+        for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
+            close(fd);
+        throw;
+    }
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    const Stream streams[2] = {Stream::out, Stream::err};
+    std::string pending[2];
+    auto emit = [&](int i, bool all) {
+        std::size_t start = 0;
+        for (std::size_t j = 0; j < pending[i].size(); ++j) {
+            if (pending[i][j] == '\n' || pending[i][j] == '\r') {
+                if (j > start)
+                    on_line(streams[i], std::string_view(pending[i]).substr(start, j - start));
+                start = j + 1;
+            }
+        }
+        pending[i].erase(0, start);
+        if (all && !pending[i].empty()) {
+            on_line(streams[i], pending[i]);
+            pending[i].clear();
+        }
+    };
+    int open_count = 2;
+    char buffer[8192];
+    try {
+        while (open_count > 0) {
+            if (poll(fds, 2, -1) < 0) {
+                if (errno == EINTR)
+                    continue;
+                break;
+            }
+            for (int i = 0; i < 2; ++i) {
+                if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                    continue;
+                ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+                if (n > 0) {
+                    pending[i].append(buffer, static_cast<std::size_t>(n));
+                    emit(i, false);
+                } else if (n == 0 || errno != EINTR) {
+                    close(fds[i].fd);
+                    fds[i].fd = -1;
+                    --open_count;
+                    emit(i, true);
+                }
+            }
+        }
+    } catch (...) {
+        for (auto& f : fds)
+            if (f.fd >= 0)
+                close(f.fd);
+        wait_for(pid);
+        throw;
+    }
+    for (auto& f : fds)
+        if (f.fd >= 0)
+            close(f.fd);
+    return wait_for(pid);
+}
+
 std::string render_command(const std::vector<std::string>& argv) {
     std::string out;
     for (const auto& arg : argv) {

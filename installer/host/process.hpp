@@ -5,8 +5,10 @@
 /// when the installer dies (Linux PR_SET_PDEATHSIG), so nothing writes after a `kill -9`.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace airlock::host {
@@ -28,6 +30,15 @@ int run(const Command& command);
 /// Like run(), but the child's stderr passes through this process, which keeps its last few KB in
 /// `tail` (to tell a full disk from other failures in pip's message).
 int run_watching_stderr(const Command& command, std::string& tail);
+
+/// Which stream of the child a line came from.
+enum class Stream { out, err };
+
+/// Runs `command` with stdin inherited and its stdout and stderr read line by line: `on_line`
+/// gets each line without its end (`\n`, or `\r` as progress bars use). Returns the exit status
+/// as run() does. For showing a child's progress in place of its scrolling output.
+int run_lines(const Command& command,
+              const std::function<void(Stream stream, std::string_view line)>& on_line);
 
 struct Captured {
     int status = 0;

@@ -4,6 +4,7 @@
 /// Everything else — signature, every hash, unpacking, the rollback state — is shared
 /// (installer.hpp).
 
+#include "core/base/phase_progress.hpp"
 #include "core/bundle/bundle_manifest.hpp"
 #include "installer/host/target_match.hpp"
 
@@ -25,6 +26,8 @@ struct UnpackedBundle {
     /// The durable journal of this install (install_journal.hpp); null for an interpreter
     /// (`--python`), which is not journaled.
     InstallJournal* journal = nullptr;
+    /// The `install` phase's progress line (null: none); its mode says how pip should speak.
+    PhaseProgress* progress = nullptr;
 };
 
 class Backend {

@@ -3,6 +3,7 @@
 #include "core/base/created_parents.hpp"
 #include "core/base/error.hpp"
 #include "core/base/human_size.hpp"
+#include "core/base/phase_stream.hpp"
 #include "core/base/program.hpp"
 #include "core/base/terminal_text.hpp"
 #include "installer/host/cuda_driver.hpp"
@@ -11,12 +12,15 @@
 #include "installer/install/temp_tree.hpp"
 #include "installer/verify/listing.hpp"
 #include "installer/verify/trusted_keys.hpp"
+#include "installer/verify/verify_status.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <ostream>
 
 namespace airlock::install {
@@ -188,8 +192,12 @@ void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::
         TempTree tmp(tmp_parent, ".airlock-" + m.name.str() + "-");
         if (journal)
             journal->temp(tmp.path());
+        PhaseProgress verify_phase("verify", o.progress);
         auto report = within("verifying and unpacking the bundle " + quote(o.bundle.string()), [&] {
-            auto r = bundle::read_bundle(parts, trusted, tmp.path(), o.allow_unsigned);
+            auto r = bundle::read_bundle(
+                parts, trusted, tmp.path(), o.allow_unsigned, [&](const bundle::ReadCount& count) {
+                    verify_phase.update([&] { return verify::verify_status(count); });
+                });
             r.throw_if_problems();
             return r;
         });
@@ -199,16 +207,25 @@ void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::
                         "reads)")
                 .with_hint("make sure nothing writes to the bundle file during the install");
         }
-        out << "verified " << report.manifest.files.size() << " files ("
-            << human_size(report.bytes_checked) << ") in " << seconds_since(started) << " s\n"
-            << std::flush;
+        verify_phase.finish(std::to_string(report.manifest.files.size()) + " files, " +
+                            human_size(report.bytes_checked) + " hashed");
         test_crash_point("unpacked");
 
-        backend.install(UnpackedBundle{m, target, tmp.path(), journal ? &*journal : nullptr}, out,
-                        err);
+        // The backend's own lines take the live line off the terminal before they print.
+        PhaseProgress install_phase("install", o.progress);
+        std::optional<PhaseStream> phase_out;
+        std::optional<PhaseStream> phase_err;
+        if (o.progress == ProgressMode::tty) {
+            phase_out.emplace(out, install_phase);
+            phase_err.emplace(err, install_phase);
+        }
+        backend.install(
+            UnpackedBundle{m, target, tmp.path(), journal ? &*journal : nullptr, &install_phase},
+            phase_out ? *phase_out : out, phase_err ? *phase_err : err);
         if (journal)
             journal->commit();
         committed = true;
+        install_phase.finish("target " + target.name.str() + " into " + backend.destination());
         parents.commit();
         state.record(m.name, m.sequence, m.version, o.downgrade);
         tmp.remove();

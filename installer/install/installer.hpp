@@ -4,6 +4,7 @@
 /// (pip into a venv or interpreter: venv_backend.hpp; a conda prefix:
 /// installer/conda/prefix_backend.hpp); all or nothing.
 
+#include "core/base/phase_progress.hpp"
 #include "core/bundle/reader.hpp"
 #include "installer/install/backend.hpp"
 #include "installer/install/rollback_state.hpp"
@@ -31,6 +32,8 @@ struct InstallOptions {
     Downgrade downgrade = Downgrade::refuse;
     std::optional<std::filesystem::path> state_file;  ///< default: default_state_file()
     std::optional<std::filesystem::path> tmp_dir;     ///< default: backend.temp_parent()
+    /// The `verify` and `install` progress lines on stderr; quiet also quiets pip (-q).
+    ProgressMode progress = ProgressMode::quiet;
 };
 
 /// Runs the whole install with `backend` doing the last step, printing progress to `out` and

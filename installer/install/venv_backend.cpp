@@ -77,9 +77,34 @@ void run_pip(const fs::path& python, const UnpackedBundle& b, std::ostream& out,
     fs::create_directories(b.root / "wheels", ec);
     auto argv =
         pip_command(python, b.root / "wheels", b.root / requirements_path(b.manifest, b.target));
+    const auto mode = b.progress ? b.progress->mode() : ProgressMode::plain;
+    if (mode == ProgressMode::quiet)
+        argv.push_back("-q");  // only pip's warnings and errors
     out << "$ " << host::render_command(argv) << "\n" << std::flush;
     std::string tail;
-    int rc = host::run_watching_stderr({argv, host::isolated_environment()}, tail);
+    int rc = 0;
+    if (mode == ProgressMode::tty) {
+        // pip's lines become the live line; its errors print as they come, and what it said
+        // before failing is shown again when it fails.
+        std::vector<std::string> said;
+        rc = host::run_lines({argv, host::isolated_environment()},
+                             [&](host::Stream stream, std::string_view line) {
+                                 if (stream == host::Stream::err) {
+                                     b.progress->print_line(line);
+                                     tail.append(line).append("\n");
+                                     if (tail.size() > 16384)
+                                         tail.erase(0, tail.size() - 8192);
+                                     return;
+                                 }
+                                 said.emplace_back(line);
+                                 b.progress->update([&] { return "pip: " + std::string(line); });
+                             });
+        if (rc != 0)
+            for (const auto& line : said)
+                b.progress->print_line(line);
+    } else {
+        rc = host::run_watching_stderr({argv, host::isolated_environment()}, tail);
+    }
     throw_if_interrupted();
     if (rc != 0) {
         throw Error("pip failed (exit " + std::to_string(rc) + ") installing target " +
@@ -289,6 +314,8 @@ void VenvBackend::sync_venv(const UnpackedBundle& b, std::ostream& out) {
     std::vector<std::string> argv = {
         python_for_pip_.string(),     "-m", "pip", "uninstall", "-y", "--isolated",
         "--disable-pip-version-check"};
+    if (b.progress && b.progress->mode() == ProgressMode::quiet)
+        argv.push_back("-q");
     argv.insert(argv.end(), extra.begin(), extra.end());
     out << "$ " << host::render_command(argv) << "\n" << std::flush;
     std::string tail;
