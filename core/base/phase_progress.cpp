@@ -112,6 +112,10 @@ void PhaseProgress::finish(std::string_view summary) {
         return;
     clear_locked();
     std::string line = phase_ + ": " + terminal_text(summary) + " in " + phase_seconds(seconds());
+    if (mode_ == ProgressMode::tty) {
+        const std::size_t width = terminal_width(STDERR_FILENO);
+        line = fit_columns(line, width > 1 ? width - 1 : 0);
+    }
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);
 }

@@ -225,7 +225,7 @@ void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::
         if (journal)
             journal->commit();
         committed = true;
-        install_phase.finish("target " + target.name.str() + " into " + backend.destination());
+        install_phase.finish("target " + target.name.str());
         parents.commit();
         state.record(m.name, m.sequence, m.version, o.downgrade);
         tmp.remove();
