@@ -178,6 +178,36 @@ TEST_F(ArchiveTest, TruncatedStreamsAreErrors) {
     }
 }
 
+TEST_F(ArchiveTest, TheEndOfArchiveMarkerIsTold) {
+    std::string big = random_bytes(1000, 4);
+    fs::path src = write_file("big.bin", big);
+    auto parts = write_archive(dir_ / "m", std::nullopt, false, src, big);
+    const auto size = fs::file_size(parts[0]);
+    auto ends_whole = [&](std::uint64_t cut) {
+        fs::resize_file(parts[0], cut);
+        PartsSource files(parts);
+        TarReader reader(files);
+        while (auto e = reader.next()) {
+            for (auto block = reader.read_block(); !block.empty(); block = reader.read_block()) {
+            }
+        }
+        return reader.end_marker_complete();
+    };
+    // The writer's last entry ends 1024 bytes (the marker) before the end, less record padding.
+    std::uint64_t end = 0;
+    {
+        PartsSource files(parts);
+        TarReader reader(files);
+        while (reader.next()) {
+        }
+        end = reader.end_offset();
+    }
+    ASSERT_LE(end, size);
+    EXPECT_TRUE(ends_whole(end));
+    EXPECT_FALSE(ends_whole(end - 512));   // one zero block
+    EXPECT_FALSE(ends_whole(end - 1024));  // cut where the last entry ends
+}
+
 TEST_F(ArchiveTest, MissingMiddlePartIsNamed) {
     write_file("b.part000", "x");
     write_file("b.part002", "x");

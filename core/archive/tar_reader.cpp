@@ -91,6 +91,7 @@ std::optional<TarEntry> TarReader::next() {
     int rc = archive_read_next_header(a_, &e);
     if (rc == ARCHIVE_EOF) {
         at_end_ = true;
+        end_marker_bytes_ = static_cast<std::uint64_t>(archive_filter_bytes(a_, 0) - header_at);
         return std::nullopt;
     }
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)

@@ -42,6 +42,9 @@ class TarReader {
 
     /// After next() returned nullopt: the offset just past the end-of-archive marker.
     std::uint64_t end_offset() const;
+    /// After next() returned nullopt: whether the archive ended with its end-of-archive marker
+    /// (two zero blocks), rather than where an entry ends (a copy cut short at an entry's end).
+    bool end_marker_complete() const { return end_marker_bytes_ >= 1024; }
     /// After next() returned nullopt: reads the source to its end and returns the offset of the
     /// first byte that is not zero padding (appended entries, garbage), nullopt when none is.
     std::optional<std::uint64_t> data_after_end();
@@ -59,6 +62,7 @@ class TarReader {
     int current_ = 1;
     std::uint64_t given_ = 0;  ///< bytes handed to libarchive
     bool at_end_ = false;
+    std::uint64_t end_marker_bytes_ = 0;  ///< zero blocks libarchive consumed at the end
     std::int64_t expected_offset_ = 0;
     std::exception_ptr source_error_;
     std::exception_ptr pending_error_;  ///< the source failed after fill() had bytes to return

@@ -20,7 +20,9 @@ ZipReader::ZipReader(const std::filesystem::path& file) : file_(file) {
     a_ = archive_read_new();
     if (a_ == nullptr)
         throw Error("libarchive could not start a reader", Exit::internal);
-    if (archive_read_support_format_zip(a_) != ARCHIVE_OK ||
+    // The seekable reader walks the central directory: a zip cut short (its directory or end
+    // record missing) is refused rather than read as far as its local headers go.
+    if (archive_read_support_format_zip_seekable(a_) != ARCHIVE_OK ||
         archive_read_support_filter_none(a_) != ARCHIVE_OK ||
         archive_read_open_filename(a_, file.c_str(), 1 << 16) != ARCHIVE_OK) {
         std::string msg = libarchive_message(a_);

@@ -24,7 +24,8 @@ struct ZipEntry {
 
 class ZipReader {
   public:
-    /// Opens `file`; throws Error naming it when it cannot be read or is not a zip.
+    /// Opens `file`; throws Error naming it when it cannot be read or is not a zip (its central
+    /// directory and end record included: a truncated zip is refused, not read partly).
     explicit ZipReader(const std::filesystem::path& file);
     ~ZipReader();
     ZipReader(const ZipReader&) = delete;

@@ -75,6 +75,13 @@ class BundleStream {
     /// Error naming the offset or the part.
     void expect_end() {
         const std::uint64_t end = tar_->end_offset();
+        if (!tar_->end_marker_complete()) {
+            throw Error("the archive is truncated: it ends at offset " + std::to_string(end) +
+                        " without its end-of-archive marker (two zero blocks of 512 bytes)")
+                .with_hint(
+                    "the copy was cut short where an entry ends; copy it again from its source "
+                    "and compare its sha256");
+        }
         if (!zstd_) {
             // Uncompressed, the tar offset is the offset in the parts read one after the other.
             const std::uint64_t record_end = (end + tar_record - 1) / tar_record * tar_record;

@@ -99,6 +99,14 @@ class Extractor {
     }
 
     const std::map<std::string, Written>& written() const { return written_; }
+
+    /// The payload's files and sizes from info/paths.json, known before the payload is read (a
+    /// .conda's info member is read first): a file it does not list, or of another size, is
+    /// refused at its header, before a byte of it is written (a small package cannot unpack
+    /// into gigabytes first).
+    void expect_files(std::map<std::string, std::optional<std::uint64_t>> files) {
+        expected_ = std::move(files);
+    }
     void make_directory(const std::string& path) {
         ensure_parents(path);
         if (::mkdir((root_ / path).c_str(), 0755) != 0 && errno != EEXIST)
@@ -177,6 +185,20 @@ class Extractor {
 
     void write_file(archive::TarReader& tar, const TarEntry& e, const std::string& path,
                     const fs::path& dest) {
+        if (path.starts_with("info/") && e.size > max_info_size)
+            throw Error("it is " + std::to_string(e.size) + " bytes, more than the " +
+                        std::to_string(max_info_size) +
+                        " allowed for package metadata; not extracted");
+        if (expected_ && !path.starts_with("info/")) {
+            auto it = expected_->find(path);
+            if (it == expected_->end())
+                throw Error("the package holds " + quote(path) +
+                            ", which info/paths.json does not list; not extracted");
+            if (it->second && *it->second != e.size)
+                throw Error("wrong size: info/paths.json says " + std::to_string(*it->second) +
+                            " bytes, the package's entry holds " + std::to_string(e.size) +
+                            "; not extracted");
+        }
         int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0)
             system_error("cannot create", dest);
@@ -216,6 +238,7 @@ class Extractor {
 
     fs::path root_;
     std::map<std::string, Written> written_;
+    std::optional<std::map<std::string, std::optional<std::uint64_t>>> expected_;
 };
 
 std::optional<std::string> read_info(const fs::path& root, const std::string& rel,
@@ -304,7 +327,10 @@ void check_against_paths(Extractor& x, PathsJson& paths) {
     }
 }
 
-void extract_conda(const fs::path& file, Extractor& x, const std::string& stem) {
+/// One pass over a .conda's members, each checked; extracts its info member (`info_pass`) or its
+/// payload member, skipping the other unread.
+void extract_conda_pass(const fs::path& file, Extractor& x, const std::string& stem,
+                        bool info_pass) {
     archive::ZipReader zip(file);
     bool info = false;
     bool pkg = false;
@@ -322,6 +348,8 @@ void extract_conda(const fs::path& file, Extractor& x, const std::string& stem) 
         if ((is_info && info) || (is_pkg && pkg))
             throw Error("the member " + quote(entry->path) + " appears twice");
         (is_info ? info : pkg) = true;
+        if (is_info != info_pass)
+            continue;
         within("reading " + quote(entry->path), [&] {
             archive::ZstdSource zstd(zip.data());
             archive::TarReader tar(zstd);
@@ -332,6 +360,22 @@ void extract_conda(const fs::path& file, Extractor& x, const std::string& stem) 
         throw Error("no info-" + stem + ".tar.zst member");
     if (!pkg)
         throw Error("no pkg-" + stem + ".tar.zst member");
+}
+
+/// The info member first, wherever the zip holds it, so the payload is checked against
+/// info/paths.json entry by entry as it is read.
+void extract_conda(const fs::path& file, const fs::path& dest, Extractor& x,
+                   const std::string& stem) {
+    extract_conda_pass(file, x, stem, true);
+    if (auto text = read_info(dest, "info/paths.json", x.written())) {
+        auto paths = within("info/paths.json", [&] { return PathsJson::parse(*text); });
+        std::map<std::string, std::optional<std::uint64_t>> files;
+        for (const auto& e : paths.entries)
+            if (e.type != PathType::directory)
+                files[e.path] = e.type == PathType::hardlink ? e.size : std::nullopt;
+        x.expect_files(std::move(files));
+    }
+    extract_conda_pass(file, x, stem, false);
 }
 
 }  // namespace
@@ -345,7 +389,7 @@ ExtractedPackage extract_package(const fs::path& file, const fs::path& dest) {
                         (ec ? ": " + ec.message() : ": it exists"));
         Extractor x(dest);
         if (name.ends_with(".conda")) {
-            extract_conda(file, x, name.substr(0, name.size() - 6));
+            extract_conda(file, dest, x, name.substr(0, name.size() - 6));
         } else if (name.ends_with(".tar.bz2")) {
             archive::PartsSource raw({file});
             archive::Bzip2Source bz(raw);

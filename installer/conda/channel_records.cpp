@@ -2,6 +2,8 @@
 
 #include "core/base/error.hpp"
 #include "core/base/terminal_text.hpp"
+#include "core/conda/match_spec.hpp"
+#include "core/conda/package_filename.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -39,14 +41,26 @@ std::map<std::string, ChannelRecord> read_repodata(const std::filesystem::path& 
                 auto f = rec.find(k);
                 return f != rec.end() && f->is_string() ? f->get<std::string>() : std::string();
             };
+            r.name = str("name");
+            r.version = str("version");
+            r.build = str("build");
+            r.subdir = str("subdir");
             r.sha256 = str("sha256");
             r.md5 = str("md5");
             if (auto s = rec.find("size"); s != rec.end() && s->is_number_unsigned())
                 r.size = s->get<std::uint64_t>();
-            if (auto d = rec.find("depends"); d != rec.end() && d->is_array())
-                for (const auto& dep : *d)
-                    if (dep.is_string())
-                        r.depends.push_back(dep.get<std::string>());
+            if (auto d = rec.find("depends"); d != rec.end()) {
+                if (!d->is_array())
+                    throw Error("the record of " + quote(terminal_text(fn)) +
+                                ": `depends` is not a list");
+                for (const auto& dep : *d) {
+                    if (!dep.is_string())
+                        throw Error("the record of " + quote(terminal_text(fn)) +
+                                    ": `depends` holds " + terminal_text(dep.dump()) +
+                                    ", not a string");
+                    r.depends.push_back(dep.get<std::string>());
+                }
+            }
             if (!out.emplace(fn, std::move(r)).second)
                 throw Error(quote(terminal_text(fn)) + " has two records");
         }
@@ -66,6 +80,30 @@ void check_record(const ChannelRecord& r, const bundle::BundleFile& f) {
     if (!f.md5.empty() && !r.md5.empty() && f.md5 != r.md5)
         throw Error("its md5 in repodata.json is " + terminal_text(r.md5) + ", the manifest says " +
                     f.md5);
+}
+
+void check_record_identity(const ChannelRecord& r, std::string_view filename,
+                           std::string_view subdir) {
+    auto fn = airlock::conda::PackageFilename::parse(filename);
+    auto same = [&](const char* field, const std::string& have, const std::string& want) {
+        if (have != want)
+            throw Error("its " + std::string(field) + " in repodata.json is " +
+                        (have.empty() ? std::string("missing") : quote(have)) +
+                        ", the file name says " + quote(want))
+                .with_hint(
+                    "the bundle's channel does not describe its own files: it was altered or "
+                    "not written by airlock-build");
+    };
+    same("name", r.name, fn.name.source());
+    same("version", r.version, fn.version.source());
+    same("build", r.build, fn.build);
+    if (!r.subdir.empty())
+        same("subdir", r.subdir, std::string(subdir));
+    for (const auto& dep : r.depends) {
+        if (!airlock::conda::MatchSpec::try_parse(dep))
+            throw Error("its depends in repodata.json hold " + quote(dep) +
+                        ", which is not a conda match spec");
+    }
 }
 
 }  // namespace airlock::install::conda

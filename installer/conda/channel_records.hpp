@@ -11,11 +11,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace airlock::install::conda {
 
 struct ChannelRecord {
+    std::string name, version, build, subdir;  ///< as the record says (empty when absent)
     std::string sha256;
     std::string md5;
     std::optional<std::uint64_t> size;
@@ -28,5 +30,12 @@ std::map<std::string, ChannelRecord> read_repodata(const std::filesystem::path& 
 /// Checks `record` against the manifest's entry for the package file: the same sha256 and size,
 /// and the same md5 when both have one. Throws Error saying which differs.
 void check_record(const ChannelRecord& record, const bundle::BundleFile& file);
+
+/// Checks that `record` describes the file `filename` of `subdir`: its name, version and build
+/// are those of the file name, its subdir (when given) is `subdir`, and each of its depends is a
+/// conda match spec. A conda, mamba or micromamba given the bundle's channel (`--use`) would
+/// install what the record says. Throws Error naming the field and both values (escaped).
+void check_record_identity(const ChannelRecord& record, std::string_view filename,
+                           std::string_view subdir);
 
 }  // namespace airlock::install::conda

@@ -92,6 +92,7 @@ std::vector<Planned> plan_packages(const UnpackedBundle& b) {
                 throw Error("conda/" + line.subdir + "/repodata.json has no record of it");
             p.record = rec->second;
             check_record(p.record, *p.file);
+            check_record_identity(p.record, line.filename, line.subdir);
             if (p.record.md5.empty())
                 p.record.md5 = p.file->md5;
             p.line = std::move(line);

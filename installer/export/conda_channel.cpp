@@ -65,7 +65,10 @@ std::size_t write_conda_channel(const fs::path& root, const bundle::BundleManife
                 if (f == files.end())
                     throw Error("it lists " + quote(terminal_text(fn)) +
                                 ", which the bundle does not hold");
-                within(quote(fn), [&] { install::conda::check_record(rec, *f->second); });
+                within(quote(fn), [&] {
+                    install::conda::check_record(rec, *f->second);
+                    install::conda::check_record_identity(rec, fn, subdir);
+                });
             }
             for (const auto& [fn, f] : files)
                 if (!records.contains(fn))

@@ -11,6 +11,7 @@
 #include "installer/host/process.hpp"
 #include "installer/install/install_journal.hpp"
 #include "installer/install/python_finder.hpp"
+#include "installer/install/requirements_check.hpp"
 #include "installer/install/space_problem.hpp"
 #include "installer/install/temp_tree.hpp"
 
@@ -75,6 +76,8 @@ void run_pip(const fs::path& python, const UnpackedBundle& b, std::ostream& out,
              const std::string& hint) {
     std::error_code ec;
     fs::create_directories(b.root / "wheels", ec);
+    const std::string rel = requirements_path(b.manifest, b.target);
+    check_requirements_file((b.root / rel).string(), rel);
     auto argv =
         pip_command(python, b.root / "wheels", b.root / requirements_path(b.manifest, b.target));
     const auto mode = b.progress ? b.progress->mode() : ProgressMode::plain;
@@ -247,6 +250,8 @@ std::vector<std::string> VenvBackend::plan_steps(const bundle::BundleManifest& m
 }
 
 void VenvBackend::install(const UnpackedBundle& b, std::ostream& out, std::ostream&) {
+    const std::string rel = requirements_path(b.manifest, b.target);
+    check_requirements_file((b.root / rel).string(), rel);  // before a venv is made for it
     std::optional<CreatedDirectory> created;
     if (create_venv_) {
         const fs::path venv = fs::absolute(*o_.venv);
