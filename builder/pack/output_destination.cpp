@@ -3,6 +3,7 @@
 #include "core/base/error.hpp"
 #include "core/base/human_size.hpp"
 
+#include <fcntl.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -36,6 +37,16 @@ std::unique_ptr<CreatedParents> prepare_output(const fs::path& output) {
             .with_hint("choose another -o");
     }
     auto created = std::make_unique<CreatedParents>(dir, "the bundle");
+    // An unnamed file (O_TMPFILE) proves the directory writable and leaves nothing behind even
+    // when the build is killed right here; a named probe only where the filesystem lacks it.
+    if (const int tmp = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600); tmp >= 0) {
+        ::close(tmp);
+        return created;
+    } else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+        const std::string reason = std::strerror(errno);
+        throw Error("cannot write the bundle into " + quote(dir.string()) + ": " + reason)
+            .with_hint("choose an -o in a directory you can write to, or fix its permissions");
+    }
     const std::string probe_template = (dir / ".airlock-write-test-XXXXXX").string();
     std::string probe = probe_template;
     const int fd = ::mkstemp(probe.data());
