@@ -3,6 +3,7 @@
 #include "core/base/ascii_lower.hpp"
 #include "core/base/ascii_space.hpp"
 #include "core/base/error.hpp"
+#include "core/conda/package_filename.hpp"
 #include "core/conda/parse_error.hpp"
 
 #include <algorithm>
@@ -302,9 +303,12 @@ struct MatchSpecParser {
             if ((c < 0x20 && c != '\t') || c >= 0x7f)
                 fail("control or non-ASCII character", offset_of(s) + i, 1);
         }
-        // In any case: the name is compared in lower case, so `x.coNda` would print as the file
-        // name `x.conda`.
-        if (auto lower = ascii_lower(s); lower.ends_with(".conda") || lower.ends_with(".tar.bz2"))
+        // A package file or its URL (`numpy-1.26.4-py312h_0.conda`, `https://…/x-1-0.tar.bz2`),
+        // in any case. Not any text ending so: `1.=2.conda` is the name `1.` at versions
+        // `2.conda*`.
+        if (auto lower = ascii_lower(s);
+            (lower.ends_with(".conda") || lower.ends_with(".tar.bz2")) &&
+            (lower.find('/') != std::string::npos || PackageFilename::try_parse(lower)))
             fail("package files and URLs are not match specs", offset_of(s), s.size());
         if (s.back() == '@')
             fail("legacy feature specs (`name@`) are not supported", offset_of(s), s.size());
