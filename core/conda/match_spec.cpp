@@ -423,12 +423,12 @@ std::string MatchSpec::to_string() const {
     if (exact_channel)
         out += channel_;
     else if (!channel_.empty())
-        brackets.push_back("channel=" + channel_);
+        bracket("channel", channel_);
     if (!subdir_.empty()) {
         if (exact_channel)
             out += "/" + subdir_;
         else
-            brackets.push_back("subdir=" + subdir_);
+            bracket("subdir", subdir_);
     }
     out += (out.empty() ? "" : "::") + name_matcher_.pattern();
 
