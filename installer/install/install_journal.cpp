@@ -3,6 +3,7 @@
 #include "core/base/error.hpp"
 #include "core/base/terminal_text.hpp"
 #include "core/bundle/checked_text.hpp"
+#include "installer/install/marked_processes.hpp"
 #include "installer/install/tree_copy.hpp"
 
 #include <fcntl.h>
@@ -365,6 +366,12 @@ bool InstallJournal::recover(const fs::path& destination, std::ostream& out) {
             << terminal_text(header_value(entries, "pid")) << ", started "
             << terminal_text(header_value(entries, "started")) << ") did not finish; journal "
             << terminal_text(file.string()) << "\n";
+        // Grandchildren of the killed install (ensurepip under `python -m venv`) do not hold the
+        // lock: stop them before anything is rolled back under their feet.
+        if (auto n =
+                stop_marked_processes(header_value(entries, "token"), std::chrono::seconds(10)))
+            out << "  stopped " << n << " program" << (n == 1 ? "" : "s")
+                << " the interrupted install had started\n";
         auto r = replay(destination, entries);
         if (r.committed) {
             out << "  it had finished; removed what it left behind (" << r.temps
@@ -416,9 +423,13 @@ InstallJournal::InstallJournal(fs::path destination, std::string what, std::ostr
             .with_hint("the installer records each step beside the destination; check that " +
                        file_.parent_path().string() + " is writable and has free space");
     const fs::path tmp = buf.data();
+    // Names this install in the environment of every program it starts (marked_processes.hpp).
+    const std::string token =
+        escape(file_.string()) + "#" + std::to_string(::getpid()) + "-" +
+        std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
     std::string text = std::string(magic) + "\ndestination " + escape(destination_.string()) +
                        "\nwhat " + escape(what) + "\npid " + std::to_string(::getpid()) +
-                       "\nstarted " + now_utc() + "\n";
+                       "\nstarted " + now_utc() + "\ntoken " + escape(token) + "\n";
     try {
         if (::flock(fd, LOCK_EX) != 0)
             throw Error("cannot lock " + quote(tmp.string()) + ": " + std::strerror(errno));
@@ -440,6 +451,7 @@ InstallJournal::InstallJournal(fs::path destination, std::string what, std::ostr
     ::unlink(tmp.c_str());
     fsync_dir(file_.parent_path());
     fd_ = fd;
+    mark_started_processes(token);
     for (std::size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
         lines_.push_back(text.substr(at, nl - at));
     test_crash_point("journal-written");
@@ -528,12 +540,14 @@ void InstallJournal::commit() {
     ::close(fd_);
     fd_ = -1;
     done_ = true;
+    clear_started_processes_mark();
 }
 
 void InstallJournal::rollback() noexcept {
     if (done_)
         return;
     done_ = true;
+    clear_started_processes_mark();
     try {
         auto r = replay(destination_, parse(lines_));
         if (!r.problems.empty()) {

@@ -52,6 +52,26 @@ CHANNEL = "https://conda.example.org/conda-forge"
 CONDA_TARGET = bm.CondaTarget("linux-py312", "3.12", "manylinux_2_17_x86_64", "linux-64", specs=("tool", "greet"))
 
 
+def ensurepip_running(dest: Path) -> bool:
+    """Whether an ensurepip started by an install into `dest` runs (`python -m ensurepip`: an
+    argument is exactly `ensurepip`; its environment carries the install's journal, which names
+    `dest`)."""
+    journal = ("." + dest.name + ".airlock-journal").encode()
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                if b"ensurepip" not in f.read().split(b"\0"):
+                    continue
+            with open("/proc/%s/environ" % pid, "rb") as f:
+                if journal in f.read():
+                    return True
+        except OSError:
+            continue
+    return False
+
+
 def tree(root: Path) -> dict:
     """Every path under `root` (and root itself): type, mode, size and sha256, or link target."""
     out = {}
@@ -220,6 +240,32 @@ class InstallCrashTest(unittest.TestCase):
             shutil.rmtree(dest)
         self.recover_by_install("new venv", "--venv", dest, self.bundle_a, "unpacked", ["--python", self.python])
         self.assertEqual(self.has_bundle({"alpha": "1.0", "beta": "2.0"})(dest), True)
+
+    def test_new_venv_kill_during_ensurepip(self):
+        """`python -m venv` runs ensurepip as a grandchild, which closes inherited descriptors
+        (so it does not hold the journal's lock) and does not die with the installer: the
+        recovery finds it by the install's mark in its environment and stops it before removing
+        the venv, so nothing recreates the venv afterwards."""
+        dest = self.tmp.path / "venvs" / "fresh"
+        cmd = base_cmd(self.offline) + ["install", str(self.bundle_a), "--key", str(self.pub),
+                                        "--venv", str(dest), "--python", str(self.python)]
+        with open(self.tmp.path / "ensurepip.log", "w") as log:
+            p = subprocess.Popen(cmd, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL)
+            deadline = time.monotonic() + 120
+            while p.poll() is None and time.monotonic() < deadline and not ensurepip_running(dest):
+                time.sleep(0.005)
+            self.assertIsNone(p.poll(), "the install ended before ensurepip ran")
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+        recovered = self.recover("--venv", dest)
+        self.assertRegex(recovered, r"stopped \d+ programs? the interrupted install had started")
+        time.sleep(1.0)  # what a surviving ensurepip would have written by now
+        self.assertFalse(os.path.lexists(dest), recovered)
+        self.assertFalse(ensurepip_running(dest))
+        self.assertEqual(leftovers(dest.parent), [])
+        REPORT.scenario("new venv, kill during ensurepip (a grandchild)", SURVIVED, faults=1,
+                        identical=True)
 
     def existing_venv(self, name):
         dest = self.tmp.path / "venvs" / name
