@@ -413,9 +413,18 @@ bool MatchSpec::matches(const PackageRecord& r) const {
 std::string MatchSpec::to_string() const {
     std::string out;
     std::vector<std::string> brackets;
+    // Written so that parse() reads the same value back: bare when it has no separator, `=` or
+    // leading quote; else in the quotes it does not contain (a value holding both kinds of quote
+    // came unquoted, so it has no separator and reads back bare).
     auto bracket = [&](std::string_view key, const std::string& value) {
-        if (value.find_first_of(", =") != std::string::npos)
+        const bool separator = std::any_of(value.begin(), value.end(),
+                                           [](char c) { return c == ',' || ascii_space(c); });
+        const bool quoting = separator || value.find('=') != std::string::npos ||
+                             value.starts_with('\'') || value.starts_with('"');
+        if (quoting && value.find('\'') == std::string::npos)
             brackets.push_back(std::string(key) + "='" + value + "'");
+        else if (quoting && value.find('"') == std::string::npos)
+            brackets.push_back(std::string(key) + "=\"" + value + "\"");
         else
             brackets.push_back(std::string(key) + "=" + value);
     };

@@ -112,6 +112,10 @@ TEST(CondaMatchSpec, DisplayAsConda) {
         {"foo[build_number='>=5']", "foo[build_number='>=5']"},
         {"foo[build_number=5]", "foo[build_number=5]"},
         {"pytorch-cuda=12.1", "pytorch-cuda=12.1"},
+        // A value holding `'` is written in double quotes (found by fuzz_match_spec).
+        {"numpy[md5=ab'c=d]", "numpy[md5=\"ab'c=d\"]"},
+        {"numpy[md5=\"a'b\"]", "numpy[md5=a'b]"},
+        {"numpy[md5='a\"b c']", "numpy[md5='a\"b c']"},
     };
     for (const auto& [in, out] : rows) {
         SCOPED_TRACE(in);
