@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <unordered_set>
@@ -62,6 +63,12 @@ std::string decompress(const std::string& compressed, std::string_view source) {
     auto size = archive::zstd_content_size(compressed);
     if (size && *size > kMaxRepodataBytes)
         throw Error("repodata `" + printable(source) + "` decompresses to more than 4 GiB");
+    // The header's size is the sender's claim: a few bytes may claim 4 GiB. Allocate it up front
+    // only when the ratio is one JSON reaches (conda-forge's is about 5); otherwise let the
+    // stream below grow the buffer as bytes really come out.
+    constexpr std::uint64_t kMaxTrustedRatio = 64;
+    if (size && *size > compressed.size() * kMaxTrustedRatio)
+        size.reset();
     if (size) {
         // The header declares the size: one call, straight into the final buffer.
         out.resize(*size + simdjson::SIMDJSON_PADDING);
