@@ -117,6 +117,7 @@ TEST(CondaMatchSpec, DisplayAsConda) {
         {"numpy[md5=\"a'b\"]", "numpy[md5=a'b]"},
         {"numpy[md5='a\"b c']", "numpy[md5='a\"b c']"},
         {"5.0build=10..*", "5.0build[version='10..*']"},
+        {"numpy==*=p*16", "numpy[version='==*',build=p*16]"},
     };
     for (const auto& [in, out] : rows) {
         SCOPED_TRACE(in);
