@@ -39,20 +39,18 @@ void ResolveProgress::working_on(std::size_t i, std::string_view what) {
 }
 
 void ResolveProgress::page(std::size_t i, std::string_view package) {
-    {
-        std::lock_guard lock(mutex_);
-        auto& t = targets_.at(i);
-        ++t.pages;
-        t.current = package;
-    }
-    show();
+    count(i, package, &Target::pages);
 }
 
 void ResolveProgress::metadata(std::size_t i, std::string_view package) {
+    count(i, package, &Target::metadata);
+}
+
+void ResolveProgress::count(std::size_t i, std::string_view package, std::size_t Target::*counter) {
     {
         std::lock_guard lock(mutex_);
         auto& t = targets_.at(i);
-        ++t.metadata;
+        ++(t.*counter);
         t.current = package;
     }
     show();

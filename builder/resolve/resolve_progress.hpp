@@ -38,6 +38,7 @@ class ResolveProgress {
         std::size_t packages = 0;
     };
     std::string status();
+    void count(std::size_t i, std::string_view package, std::size_t Target::*counter);
     void show();
 
     std::mutex mutex_;

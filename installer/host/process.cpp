@@ -174,7 +174,14 @@ int run_watching_stderr(const Command& command, std::string& tail) {
     return wait_for(pid);
 }
 
-Captured capture(const Command& command) {
+namespace {
+
+/// Runs `command` with its stdout (0) and stderr (1) on pipes, stdin /dev/null when `stdin_null`,
+/// handing each chunk read to `chunk(stream, bytes)` and each end of a stream to `ended(stream)`;
+/// returns the exit status. When a handler throws, the pipes are closed and the child reaped first.
+int pump_output(const Command& command, bool stdin_null,
+                const std::function<void(int, std::string_view)>& chunk,
+                const std::function<void(int)>& ended) {
     int out_pipe[2];
     int err_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) != 0)
@@ -186,7 +193,7 @@ Captured capture(const Command& command) {
     }
     pid_t pid = -1;
     try {
-        pid = spawn(command, Redirects{true, {{out_pipe[1], 1}, {err_pipe[1], 2}}});
+        pid = spawn(command, Redirects{stdin_null, {{out_pipe[1], 1}, {err_pipe[1], 2}}});
     } catch (...) {
         for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
             close(fd);
@@ -194,59 +201,56 @@ Captured capture(const Command& command) {
     }
     close(out_pipe[1]);
     close(err_pipe[1]);
-    Captured result;
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-    std::string* sinks[2] = {&result.out, &result.err};
+    auto close_all = [&] {
+        for (auto& f : fds)
+            if (f.fd >= 0)
+                close(f.fd);
+    };
     int open_count = 2;
     char buffer[8192];
-    while (open_count > 0) {
-        if (poll(fds, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-            if (n > 0) {
-                sinks[i]->append(buffer, static_cast<std::size_t>(n));
-            } else if (n == 0 || errno != EINTR) {
-                close(fds[i].fd);
-                fds[i].fd = -1;
-                --open_count;
+    try {
+        while (open_count > 0) {
+            if (poll(fds, 2, -1) < 0) {
+                if (errno == EINTR)
+                    continue;
+                break;
+            }
+            for (int i = 0; i < 2; ++i) {
+                if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                    continue;
+                ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+                if (n > 0) {
+                    chunk(i, std::string_view(buffer, static_cast<std::size_t>(n)));
+                } else if (n == 0 || errno != EINTR) {
+                    close(fds[i].fd);
+                    fds[i].fd = -1;
+                    --open_count;
+                    ended(i);
+                }
             }
         }
+    } catch (...) {
+        close_all();
+        wait_for(pid);
+        throw;
     }
-    for (auto& f : fds)
-        if (f.fd >= 0)
-            close(f.fd);
-    result.status = wait_for(pid);
+    close_all();
+    return wait_for(pid);
+}
+
+}  // namespace
+
+Captured capture(const Command& command) {
+    Captured result;
+    std::string* sinks[2] = {&result.out, &result.err};
+    result.status = pump_output(
+        command, true, [&](int i, std::string_view bytes) { sinks[i]->append(bytes); }, [](int) {});
     return result;
 }
 
 int run_lines(const Command& command,
               const std::function<void(Stream stream, std::string_view line)>& on_line) {
-    int out_pipe[2];
-    int err_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0)
-        throw Error(std::string("pipe: ") + std::strerror(errno));
-    if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-        close(out_pipe[0]);
-        close(out_pipe[1]);
-        throw Error(std::string("pipe: ") + std::strerror(errno));
-    }
-    pid_t pid = -1;
-    try {
-        pid = spawn(command, Redirects{false, {{out_pipe[1], 1}, {err_pipe[1], 2}}});
-    } catch (...) {
-        for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
-            close(fd);
-        throw;
-    }
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     const Stream streams[2] = {Stream::out, Stream::err};
     std::string pending[2];
     auto emit = [&](int i, bool all) {
@@ -264,41 +268,13 @@ int run_lines(const Command& command,
             pending[i].clear();
         }
     };
-    int open_count = 2;
-    char buffer[8192];
-    try {
-        while (open_count > 0) {
-            if (poll(fds, 2, -1) < 0) {
-                if (errno == EINTR)
-                    continue;
-                break;
-            }
-            for (int i = 0; i < 2; ++i) {
-                if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                    continue;
-                ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-                if (n > 0) {
-                    pending[i].append(buffer, static_cast<std::size_t>(n));
-                    emit(i, false);
-                } else if (n == 0 || errno != EINTR) {
-                    close(fds[i].fd);
-                    fds[i].fd = -1;
-                    --open_count;
-                    emit(i, true);
-                }
-            }
-        }
-    } catch (...) {
-        for (auto& f : fds)
-            if (f.fd >= 0)
-                close(f.fd);
-        wait_for(pid);
-        throw;
-    }
-    for (auto& f : fds)
-        if (f.fd >= 0)
-            close(f.fd);
-    return wait_for(pid);
+    return pump_output(
+        command, false,
+        [&](int i, std::string_view bytes) {
+            pending[i].append(bytes);
+            emit(i, false);
+        },
+        [&](int i) { emit(i, true); });
 }
 
 std::string render_command(const std::vector<std::string>& argv) {

@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/terminal_text.hpp"
+#include "core/bundle/bundle_manifest.hpp"
 #include "core/bundle/checked_text.hpp"
 #include "installer/install/marked_processes.hpp"
 #include "installer/install/tree_copy.hpp"
@@ -62,12 +63,7 @@ std::string unescape(std::string_view s) {
 }
 
 std::string now_utc() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    return bundle::rfc3339_utc(std::time(nullptr));
 }
 
 bool lexists(const fs::path& p, struct stat& st) {

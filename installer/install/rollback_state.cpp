@@ -1,6 +1,7 @@
 #include "installer/install/rollback_state.hpp"
 
 #include "core/base/error.hpp"
+#include "core/bundle/bundle_manifest.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -21,12 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string now_rfc3339() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    return bundle::rfc3339_utc(std::time(nullptr));
 }
 
 class FileLock {
