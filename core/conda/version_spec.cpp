@@ -5,6 +5,8 @@
 #include "core/conda/glob.hpp"
 #include "core/conda/parse_error.hpp"
 
+#include <algorithm>
+
 namespace airlock::conda {
 
 namespace {
@@ -168,6 +170,10 @@ struct VersionSpecParser {
             node.kind = Kind::any;
             return node;
         }
+        // A version holds no space (`3.8  **` printed as the glob `3.8  *.*`, which does not
+        // parse).
+        if (auto space = std::find_if(s.begin(), s.end(), ascii_space); space != s.end())
+            fail("a space inside a version", at + static_cast<std::size_t>(space - s.begin()), 1);
         std::string_view without_stars = s;
         while (!without_stars.empty() && without_stars.back() == '*')
             without_stars.remove_suffix(1);
