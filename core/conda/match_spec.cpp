@@ -98,6 +98,8 @@ struct MatchSpecParser {
             unsigned char c = static_cast<unsigned char>(value[i]);
             if (c <= 0x20 || c >= 0x7f)
                 fail("a channel has no spaces or control characters", offset_of(value) + i, 1);
+            if (c == '[' || c == ']')  // it would be read back as the start of the brackets
+                fail("a channel has no `[` or `]`", offset_of(value) + i, 1);
         }
         std::string_view channel = value;
         if (auto slash = value.rfind('/'); slash != std::string_view::npos) {
