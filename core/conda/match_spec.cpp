@@ -98,8 +98,14 @@ struct MatchSpecParser {
             unsigned char c = static_cast<unsigned char>(value[i]);
             if (c <= 0x20 || c >= 0x7f)
                 fail("a channel has no spaces or control characters", offset_of(value) + i, 1);
-            if (c == '[' || c == ']')  // it would be read back as the start of the brackets
-                fail("a channel has no `[` or `]`", offset_of(value) + i, 1);
+            // A channel is a name or a URL; anything else (brackets, parentheses, quotes,
+            // commas, `=`, `|`) would be read back as part of the spec's own syntax.
+            if (!std::isalnum(c) && std::string_view("-._~:/@%+*!$&;").find(static_cast<char>(c)) ==
+                                        std::string_view::npos)
+                fail(
+                    "a channel is a name or URL of letters, digits and - . _ ~ : / @ % + * ! $ "
+                    "& ;",
+                    offset_of(value) + i, 1);
         }
         std::string_view channel = value;
         if (auto slash = value.rfind('/'); slash != std::string_view::npos) {
