@@ -442,7 +442,8 @@ std::string MatchSpec::to_string() const {
     else if (!channel_.empty())
         bracket("channel", channel_);
     if (!subdir_.empty()) {
-        if (exact_channel)
+        // `channel/subdir::` reads back as a subdir only for the subdirs conda knows.
+        if (exact_channel && is_known_subdir(subdir_))
             out += "/" + subdir_;
         else
             bracket("subdir", subdir_);
