@@ -76,7 +76,7 @@ case "${1:-}" in
     # done with fuzz/run.sh, see the README).
     echo "setup: fuzz targets under libFuzzer, ${AIRLOCK_FUZZ_SECONDS:-8} s each"
     CC=clang CXX=clang++ configure_and_build build-fuzz -DAIRLOCK_FUZZ=ON
-    FUZZ_JOBS="$jobs" FUZZ_FLAGS="-seed=1 ${FUZZ_FLAGS:-}" \
+    FUZZ_JOBS="$jobs" FUZZ_FLAGS="-seed=1 -runs=30000 ${FUZZ_FLAGS:-}" \
       "$root/fuzz/run.sh" "$root/build-fuzz" "${AIRLOCK_FUZZ_SECONDS:-8}"
     ;;
   *)
