@@ -1,5 +1,6 @@
 #include "builder/manifest/condarc.hpp"
 
+#include "builder/manifest/settings_test_support.hpp"
 #include "core/base/error.hpp"
 #include "tests/support/cpp/file_bytes.hpp"
 #include "tests/support/cpp/temp_dir.hpp"
@@ -10,22 +11,9 @@
 
 using namespace airlock;
 using namespace airlock::manifest;
+using namespace airlock::manifest::settings_testing;
 
 namespace {
-
-EnvLookup env_of(std::map<std::string, std::string> values) {
-    return [values](std::string_view name) -> std::optional<std::string> {
-        auto it = values.find(std::string(name));
-        if (it == values.end())
-            return std::nullopt;
-        return it->second;
-    };
-}
-
-void write(const std::filesystem::path& path, const std::string& text) {
-    std::filesystem::create_directories(path.parent_path());
-    test_support::write_file(path, text);
-}
 
 const char* conda_manifest_head =
     "[bundle]\nname = \"b\"\nversion = \"1\"\n"

@@ -1,5 +1,6 @@
 #include "builder/manifest/pip_config.hpp"
 
+#include "builder/manifest/settings_test_support.hpp"
 #include "core/base/error.hpp"
 #include "tests/support/cpp/file_bytes.hpp"
 #include "tests/support/cpp/temp_dir.hpp"
@@ -11,24 +12,7 @@
 
 using namespace airlock;
 using namespace airlock::manifest;
-
-namespace {
-
-EnvLookup env_of(std::map<std::string, std::string> values) {
-    return [values](std::string_view name) -> std::optional<std::string> {
-        auto it = values.find(std::string(name));
-        if (it == values.end())
-            return std::nullopt;
-        return it->second;
-    };
-}
-
-void write(const std::filesystem::path& path, const std::string& text) {
-    std::filesystem::create_directories(path.parent_path());
-    test_support::write_file(path, text);
-}
-
-}  // namespace
+using namespace airlock::manifest::settings_testing;
 
 TEST(PipConfigFile, SectionsNamesContinuationsAndComments) {
     auto values = parse_pip_config_file(
