@@ -26,7 +26,6 @@ function(airlock_tests)
   endif()
   add_executable(${ARG_NAME} ${sources})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} airlock_test_support GTest::gtest_main)
-  target_compile_definitions(${ARG_NAME} PRIVATE AIRLOCK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()
 

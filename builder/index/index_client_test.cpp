@@ -8,6 +8,7 @@
 #include "core/base/error.hpp"
 #include "core/digest/sha256.hpp"
 #include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/source_dir.hpp"
 #include "tests/support/cpp/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -55,7 +56,7 @@ class IndexEnvironment : public ::testing::Environment {
         }
         fixture->work.emplace("airlock-index-test-");
         std::string script =
-            std::string(AIRLOCK_SOURCE_DIR) + "/tests/index/serve_index_fixture.py";
+            (test_support::source_dir() / "tests/index/serve_index_fixture.py").string();
         std::string command = "python3 '" + script + "' '" + fixture->work->path().string() + "'";
         // Not test_support::run_process: the server runs until its stdin (this pipe) is closed.
         fixture->pipe = popen(command.c_str(), "w");

@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "tests/support/cpp/file_bytes.hpp"
+#include "tests/support/cpp/source_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -342,7 +343,7 @@ TEST(Manifest, MissingSectionsAndFile) {
 }
 
 TEST(Manifest, LoadsExampleManifests) {
-    std::filesystem::path dir = std::filesystem::path(AIRLOCK_SOURCE_DIR) / "manifests";
+    std::filesystem::path dir = test_support::source_dir() / "manifests";
     ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
     // Every `${AIRLOCK_EXAMPLE_*}` gets a loopback URL, as the demo and the tests set them.
     auto env = [](std::string_view name) -> std::optional<std::string> {

@@ -13,6 +13,7 @@
 #include "core/pep440/version.hpp"
 #include "core/pep508/requirement.hpp"
 #include "core/target/target.hpp"
+#include "tests/support/cpp/source_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
@@ -136,7 +137,7 @@ std::vector<std::string> strings(const toml::node* node) {
 
 std::vector<std::filesystem::path> scenario_files() {
     std::vector<std::filesystem::path> out;
-    auto dir = std::filesystem::path(AIRLOCK_SOURCE_DIR) / "tests" / "scenarios";
+    auto dir = test_support::source_dir() / "tests" / "scenarios";
     if (std::filesystem::exists(dir))
         for (auto& e : std::filesystem::directory_iterator(dir))
             if (e.path().extension() == ".toml")

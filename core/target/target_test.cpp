@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "core/wheel/filename.hpp"
+#include "tests/support/cpp/source_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,8 +25,8 @@ std::vector<std::string> strings(const std::vector<Tag>& tags) {
 /// testdata/<python>-<platform>.txt, written by testdata/generate_supported_tags.py from
 /// packaging's own `cpython_tags` + `compatible_tags`.
 std::vector<std::string> reference(const std::string& python, const std::string& platform) {
-    std::ifstream in(std::string(AIRLOCK_SOURCE_DIR) + "/core/target/testdata/" + python + "-" +
-                     platform + ".txt");
+    std::ifstream in(airlock::test_support::source_dir().string() + "/core/target/testdata/" +
+                     python + "-" + platform + ".txt");
     EXPECT_TRUE(in.good()) << python << "-" << platform;
     std::vector<std::string> lines;
     for (std::string line; std::getline(in, line);)
