@@ -477,11 +477,22 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
         journal->move_aside_all(aside);
         test_crash_point("moved-aside");
         journal->move_in(stage_dir);
+        // Byte-compiling creates each missing pyc and, when missing, its __pycache__ directory:
+        // the outermost path that does not exist yet is what a rollback removes (a pyc alone
+        // would leave an empty __pycache__ behind).
         std::vector<std::string> pycs;
+        std::set<std::string> recorded;
         for (const auto& p : packages)
-            for (const auto& c : p.to_compile)
-                if (struct stat st{}; ::lstat((dest / c.second).c_str(), &st) != 0)
-                    pycs.push_back(c.second);
+            for (const auto& c : p.to_compile) {
+                fs::path rel = c.second;
+                if (struct stat st{}; ::lstat((dest / rel).c_str(), &st) == 0)
+                    continue;
+                for (struct stat st{}; rel.has_parent_path() &&
+                                       ::lstat((dest / rel.parent_path()).c_str(), &st) != 0;)
+                    rel = rel.parent_path();
+                if (recorded.insert(rel.string()).second)
+                    pycs.push_back(rel.string());
+            }
         journal->created_all(pycs);
     } else {
         created.emplace(dest);

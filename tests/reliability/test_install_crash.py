@@ -341,7 +341,8 @@ class InstallCrashTest(unittest.TestCase):
         def data(name, version, files):
             return conda.Package(name, version, "h0_0", "linux-64", formats=(".conda",), files=files)
         newpy = conda.Package("newpy", "1.0", "pyh0_0", "noarch", noarch="python", formats=(".conda",),
-                              depends=["python >=3"], files=[("site-packages/newpy/__init__.py", b"VALUE = 42\n")])
+                              depends=["python >=3"], files=[("site-packages/newpy/__init__.py", b"VALUE = 42\n"),
+                                                                ("site-packages/newpy_top.py", b"TOP = 1\n")])
         work = cls.tmp.path / "conda"
         work.mkdir()
         pkgs = [python_package(cls.python, work), greet_package(),
