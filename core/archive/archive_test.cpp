@@ -167,6 +167,71 @@ TEST_F(ArchiveTest, WrongSourceHashOrSizeLeavesNothing) {
         EXPECT_EQ(e.path().filename(), "f.bin");
 }
 
+TEST_F(ArchiveTest, BigFileThatDiffersFromTheLockIsCaughtAndTheWriterGoesOn) {
+    // Big enough to be hashed on the hasher thread (more than tar_writer.cpp's chunk_size).
+    std::string big = random_bytes(1'100'000, 7);
+    fs::path src = write_file("big.bin", big);
+    auto message = [&](std::uint64_t size, const std::string& sha) {
+        PartsSink files(dir_ / "out", std::nullopt);
+        TarWriter tar(files, 0);
+        try {
+            tar.add_file("f", src, size, sha);
+        } catch (const Error& e) {
+            return std::string(e.what()) + " | " + e.hint();
+        }
+        return std::string("no error");
+    };
+    std::string sha = digest::sha256_hex(big);
+    std::string wrong = message(big.size(), std::string(64, '0'));
+    EXPECT_NE(wrong.find("sha256 mismatch for"), std::string::npos) << wrong;
+    EXPECT_NE(wrong.find("computed " + sha), std::string::npos) << wrong;
+    EXPECT_NE(wrong.find("delete it and fetch again"), std::string::npos) << wrong;
+    std::string shorter = message(big.size() + 1, sha);
+    EXPECT_NE(shorter.find("is 1100000 bytes long, expected 1100001"), std::string::npos)
+        << shorter;
+    std::string longer = message(big.size() - 1, sha);
+    EXPECT_NE(longer.find("is longer than the expected 1099999 bytes"), std::string::npos)
+        << longer;
+    {
+        // A file that failed half-way leaves no hashed bytes behind for the next one.
+        PartsSink files(dir_ / "out", std::nullopt);
+        TarWriter tar(files, 0);
+        EXPECT_THROW(tar.add_file("short", src, big.size() + 300'000, sha), Error);
+        EXPECT_NO_THROW(tar.add_file("good", src, big.size(), sha));
+        EXPECT_THROW(tar.add_file("bad", src, big.size(), std::string(64, '0')), Error);
+        EXPECT_NO_THROW(tar.add_file("good again", src, big.size(), sha));
+    }
+    // Two big files in a row through the same hasher read back whole.
+    PartsSink good(dir_ / "good", std::nullopt);
+    TarWriter tar(good, 0);
+    tar.add_file("a", src, big.size(), sha);
+    tar.add_file("b", src, big.size(), sha);
+    tar.finish();
+    auto entries = read_all(good.commit());
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_TRUE(entries[0].second == big && entries[1].second == big);
+}
+
+TEST_F(ArchiveTest, PartsSinkKeepsTheOrderOfSmallAndLargeWrites) {
+    std::string expected;
+    {
+        PartsSink sink(dir_ / "s", std::uint64_t{100'003});
+        for (unsigned i = 0; i < 40; ++i) {
+            std::string piece = random_bytes(i % 3 == 0 ? 70'000 + i : 100 + i * 7, i);
+            sink.write(piece.data(), piece.size());
+            expected += piece;
+        }
+        sink.finish();
+        auto parts = sink.commit();
+        std::string got;
+        for (const auto& p : parts) {
+            EXPECT_LE(fs::file_size(p), 100'003u);
+            got += test_support::read_file(p);
+        }
+        EXPECT_TRUE(got == expected);
+    }
+}
+
 TEST_F(ArchiveTest, TruncatedStreamsAreErrors) {
     std::string big = random_bytes(200'000, 3);
     fs::path src = write_file("big.bin", big);

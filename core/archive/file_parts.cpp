@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,10 @@ namespace airlock::archive {
 namespace fs = std::filesystem;
 
 namespace {
+
+/// Writes of at least this many bytes bypass the buffer (which holds up to buffer_size).
+constexpr std::size_t write_through_size = 64 * 1024;
+constexpr std::size_t buffer_size = 1 << 20;
 
 std::string errno_text() {
     return std::strerror(errno);
@@ -87,6 +92,7 @@ PartsSink::PartsSink(fs::path dest, std::optional<std::uint64_t> split_size)
     if (split_size_ && *split_size_ == 0) {
         throw Error("the split size must be greater than 0", Exit::usage);
     }
+    buffer_.reserve(buffer_size);
     open_next();
 }
 
@@ -135,49 +141,58 @@ void PartsSink::close_current() {
 }
 
 void PartsSink::write(const void* data, std::size_t size) {
-    static constexpr std::size_t buffer_size = 1 << 20;
     const char* p = static_cast<const char*>(data);
-    if (buffer_.size() + size <= buffer_size) {
-        if (buffer_.capacity() < buffer_size)
-            buffer_.reserve(buffer_size);
+    if (size < write_through_size) {
+        // Small writes (tar headers, padding, small files) are gathered into large ones.
+        if (buffer_.size() + size > buffer_size)
+            flush_buffer();
         buffer_.insert(buffer_.end(), p, p + size);
         return;
     }
-    flush_buffer();
-    if (size < buffer_size) {
-        buffer_.insert(buffer_.end(), p, p + size);
-        return;
-    }
-    write_through(p, size);
+    // Large ones go to the file as they are, after what is gathered, in one writev: no copy.
+    write_through(buffer_.data(), buffer_.size(), p, size);
+    buffer_.clear();
 }
 
 void PartsSink::flush_buffer() {
     if (buffer_.empty())
         return;
-    write_through(buffer_.data(), buffer_.size());
+    write_through(buffer_.data(), buffer_.size(), nullptr, 0);
     buffer_.clear();
 }
 
-void PartsSink::write_through(const char* p, std::size_t size) {
-    while (size > 0) {
+void PartsSink::write_through(const char* a, std::size_t a_size, const char* b,
+                              std::size_t b_size) {
+    while (a_size + b_size > 0) {
         if (split_size_ && in_part_ == *split_size_) {
             close_current();
             open_next();
         }
-        std::size_t n = size;
-        if (split_size_)
-            n = static_cast<std::size_t>(std::min<std::uint64_t>(n, *split_size_ - in_part_));
-        ssize_t w = ::write(fd_, p, n);
+        std::uint64_t room = split_size_ ? *split_size_ - in_part_ : UINT64_MAX;
+        iovec iov[2];
+        int count = 0;
+        std::size_t from_a = static_cast<std::size_t>(std::min<std::uint64_t>(a_size, room));
+        if (from_a > 0)
+            iov[count++] = {const_cast<char*>(a), from_a};
+        std::size_t from_b =
+            static_cast<std::size_t>(std::min<std::uint64_t>(b_size, room - from_a));
+        if (from_b > 0)
+            iov[count++] = {const_cast<char*>(b), from_b};
+        ssize_t w = ::writev(fd_, iov, count);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
             throw Error("cannot write " + quote(temps_.back().string()) + ": " + errno_text())
                 .with_hint("check the free space on the destination");
         }
-        p += w;
-        size -= static_cast<std::size_t>(w);
-        in_part_ += static_cast<std::uint64_t>(w);
-        total_ += static_cast<std::uint64_t>(w);
+        std::size_t done = static_cast<std::size_t>(w);
+        std::size_t done_a = std::min(done, a_size);
+        a += done_a;
+        a_size -= done_a;
+        b += done - done_a;
+        b_size -= done - done_a;
+        in_part_ += done;
+        total_ += done;
     }
 }
 

@@ -41,7 +41,8 @@ class PartsSink final : public ByteSink {
     void open_next();
     void close_current();
     void flush_buffer();
-    void write_through(const char* data, std::size_t size);
+    /// Writes `a` then `b` (either may be empty), starting new parts as the split size says.
+    void write_through(const char* a, std::size_t a_size, const char* b, std::size_t b_size);
 
     std::filesystem::path dest_;
     std::optional<std::uint64_t> split_size_;
@@ -49,7 +50,7 @@ class PartsSink final : public ByteSink {
     /// One duplicate descriptor per temporary, holding its flock until the destructor: marks
     /// them live for remove_stale_temps() (core/base/stale_temp.hpp) of other writers.
     std::vector<int> locks_;
-    std::vector<char> buffer_;  ///< coalesces libarchive's 10 KiB blocks into large writes
+    std::vector<char> buffer_;  ///< gathers small writes (headers, padding) into large ones
     int fd_ = -1;
     std::uint64_t in_part_ = 0;
     std::uint64_t total_ = 0;

@@ -1,5 +1,6 @@
 #include "core/archive/tar_writer.hpp"
 
+#include "core/archive/hasher_thread.hpp"
 #include "core/base/error.hpp"
 #include "core/digest/sha256.hpp"
 
@@ -10,7 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <vector>
+#include <span>
 
 namespace airlock::archive {
 namespace {
@@ -18,6 +19,11 @@ namespace {
 constexpr std::size_t block = 512;
 constexpr std::size_t record = 20 * block;  // tar's traditional record: the archive ends on one
 constexpr std::uint64_t max_octal_size = 077777777777ULL;  // 11 octal digits
+/// Files are read and written in chunks of this size; the hasher's ring holds `ring_slots` of
+/// them (8 MiB of memory): the writer runs up to that far ahead of the hasher, and each side
+/// sleeps and wakes once per half ring (hasher_thread.cpp), not once per chunk.
+constexpr std::size_t chunk_size = 1 << 20;
+constexpr std::size_t ring_slots = 8;
 
 using Header = std::array<char, block>;
 
@@ -159,6 +165,27 @@ void TarWriter::add_bytes(std::string_view name, std::string_view bytes) {
     pad();
 }
 
+namespace {
+
+/// Reads up to `want` bytes of `source` (open as `fd`, `copied` bytes read so far, `size`
+/// expected) into `into`; never 0: a file shorter than expected is an error.
+std::size_t read_chunk(int fd, const std::filesystem::path& source, char* into, std::size_t want,
+                       std::uint64_t copied, std::uint64_t size) {
+    for (;;) {
+        ssize_t n = ::read(fd, into, want);
+        if (n > 0)
+            return static_cast<std::size_t>(n);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw Error("cannot read " + quote(source.string()) + ": " + std::strerror(errno));
+        throw Error(quote(source.string()) + " is " + std::to_string(copied) +
+                    " bytes long, expected " + std::to_string(size));
+    }
+}
+
+}  // namespace
+
 void TarWriter::add_file(std::string_view name, const std::filesystem::path& source,
                          std::uint64_t size, std::string_view sha256) {
     int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
@@ -168,39 +195,48 @@ void TarWriter::add_file(std::string_view name, const std::filesystem::path& sou
     std::unique_ptr<int, void (*)(int*)> guard(&fd, [](int* f) { ::close(*f); });
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     header(name, size);
-    digest::Sha256 hash;
-    static constexpr std::size_t chunk = 1 << 20;
-    std::vector<char> buffer(chunk);
-    std::uint64_t copied = 0;
-    while (copied < size) {
-        std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, size - copied));
-        ssize_t n = ::read(fd, buffer.data(), want);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            throw Error("cannot read " + quote(source.string()) + ": " + std::strerror(errno));
+    // A file of more than one chunk is hashed on a second thread while this one writes it: each
+    // chunk is read once into a buffer of the hasher's ring, handed to the hasher, and written
+    // from that same buffer (the bytes written are the bytes hashed). Smaller files, and files
+    // without a hash to check, are copied here through one buffer.
+    const bool check = !sha256.empty();
+    const bool threaded = check && size > chunk_size;
+    if (threaded && !hasher_)
+        hasher_ = std::make_unique<HasherThread>(ring_slots, chunk_size);
+    if (!threaded && buffer_.empty())
+        buffer_.resize(chunk_size);
+    digest::Sha256 inline_hash;
+    std::string got;
+    try {
+        std::uint64_t copied = 0;
+        while (copied < size) {
+            std::span<char> buffer = threaded ? hasher_->next_buffer() : std::span<char>(buffer_);
+            std::size_t want =
+                static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - copied));
+            std::size_t n = read_chunk(fd, source, buffer.data(), want, copied, size);
+            if (threaded)
+                hasher_->hash(n);
+            else if (check)
+                inline_hash.update(buffer.data(), n);
+            write(buffer.data(), n);
+            copied += n;
         }
-        if (n == 0) {
-            throw Error(quote(source.string()) + " is " + std::to_string(copied) +
-                        " bytes long, expected " + std::to_string(size));
-        }
-        if (!sha256.empty())
-            hash.update(buffer.data(), static_cast<std::size_t>(n));
-        write(buffer.data(), static_cast<std::size_t>(n));
-        copied += static_cast<std::uint64_t>(n);
+        if (check)
+            got = threaded ? hasher_->hex_digest() : inline_hash.hex_digest();
+    } catch (...) {
+        // The hasher may hold part of this file: the next file starts with a fresh one.
+        hasher_.reset();
+        throw;
     }
     char probe;
     if (::read(fd, &probe, 1) > 0) {
         throw Error(quote(source.string()) + " is longer than the expected " +
                     std::to_string(size) + " bytes");
     }
-    if (!sha256.empty()) {
-        std::string got = hash.hex_digest();
-        if (got != sha256) {
-            throw Error("sha256 mismatch for " + quote(source.string()) + ": expected " +
-                        std::string(sha256) + ", computed " + got)
-                .with_hint("the cached file is damaged; delete it and fetch again");
-        }
+    if (check && got != sha256) {
+        throw Error("sha256 mismatch for " + quote(source.string()) + ": expected " +
+                    std::string(sha256) + ", computed " + got)
+            .with_hint("the cached file is damaged; delete it and fetch again");
     }
     pad();
 }

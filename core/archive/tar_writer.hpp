@@ -9,10 +9,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace airlock::archive {
+
+class HasherThread;
 
 class TarWriter {
   public:
@@ -26,7 +30,8 @@ class TarWriter {
     void add_bytes(std::string_view name, std::string_view bytes);
 
     /// A regular file streamed from `source`, which must be `size` bytes long and, when
-    /// `sha256` is not empty, hash to it (checked while copying; throws Error otherwise).
+    /// `sha256` is not empty, hash to it (checked while copying, on a second thread for big
+    /// files; throws Error otherwise, after the file's bytes went to the sink).
     void add_file(std::string_view name, const std::filesystem::path& source, std::uint64_t size,
                   std::string_view sha256 = {});
 
@@ -44,6 +49,8 @@ class TarWriter {
     ByteSink& sink_;
     std::int64_t mtime_;
     std::uint64_t written_ = 0;
+    std::vector<char> buffer_;              ///< for files copied on this thread alone
+    std::unique_ptr<HasherThread> hasher_;  ///< started by the first big file with a hash
 };
 
 }  // namespace airlock::archive
