@@ -463,8 +463,10 @@ std::string MatchSpec::to_string() const {
         } else if (auto star = v.find('*'); star != std::string::npos && star != v.size() - 1) {
             // A glob (`1*.*`, `_3*.*`): `=1*` would parse back as the prefix `1`.
             brackets.push_back("version='" + v + "'");
-        } else if (v.ends_with("..*") || (v.ends_with("*") && v.starts_with("="))) {
-            // `=10.` would parse back as `10.*`, `===` (from `==*`) not at all: keep the text.
+        } else if (v.ends_with("..*") ||
+                   (v.starts_with("=") && (v.ends_with("*") || !v.starts_with("==")))) {
+            // `=10.` would parse back as `10.*`; `===` (from `==*`) and `===1` (from the
+            // version spec `=1`) not at all: keep the text.
             brackets.push_back("version='" + v + "'");
         } else if (v.ends_with(".*")) {
             out += "=" + v.substr(0, v.size() - 2);

@@ -118,6 +118,11 @@ TEST(CondaMatchSpec, DisplayAsConda) {
         {"numpy[md5='a\"b c']", "numpy[md5='a\"b c']"},
         {"5.0build=10..*", "5.0build[version='10..*']"},
         {"numpy==*=p*16", "numpy[version='==*',build=p*16]"},
+        // The version specs `=1` and `=p*.*` (from `p**`) keep their `=` in brackets: `===1`
+        // and `=p*` would not read back.
+        {"numpy[version==1]", "numpy[version='=1']"},
+        {"numpy p**", "numpy[version='=p*.*']"},
+        {"numpy=p**", "numpy[version='=p*.*']"},
     };
     for (const auto& [in, out] : rows) {
         SCOPED_TRACE(in);

@@ -190,14 +190,23 @@ struct VersionSpecParser {
             return node;
         }
         if (s.back() == '*') {
+            node.kind = Kind::starts_with;
+            if (s.size() - without_stars.size() >= 2) {
+                // conda reads `p**` as `p*.*` starting with the version `p*` (a `*` run is a
+                // version component), not as a glob and not as `p.*`; `p*.*` alone would parse
+                // back as a glob, so the text carries the operator: `=p*.*`.
+                std::string_view prefix = s.substr(0, s.size() - 1);
+                node.text = "=" + std::string(prefix) + ".*";
+                node.version = version_at(prefix, at, prefix.size());
+                return node;
+            }
             if (!s.ends_with(".*"))
-                node.text = std::string(s.substr(0, s.size() - 1)) + ".*";
+                node.text = std::string(without_stars) + ".*";
             std::string_view prefix = without_stars;
             while (!prefix.empty() && prefix.back() == '.')
                 prefix.remove_suffix(1);
             if (prefix.empty())
                 fail("expected a version before `*`", at, length);
-            node.kind = Kind::starts_with;
             node.version = version_at(prefix, at, prefix.size());
             return node;
         }

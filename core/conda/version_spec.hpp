@@ -4,6 +4,8 @@
 ///     *                      any version
 ///     1.2                    exactly 1.2 (== 1.2.0); in a MatchSpec `name=1.2` means 1.2.*
 ///     1.2.*   1.2*   =1.2    starts with 1.2 (component-wise: 1.2.3 yes, 1.20 no)
+///     1.2**                  starts with the version `1.2*` (a `*` run is a component), as
+///                            conda reads it; shown as `=1.2*.*` (`1.2*.*` is a glob)
 ///     ==1.2  !=1.2  <1.2  <=1.2  >1.2  >=1.2
 ///     !=1.2.*                does not start with 1.2
 ///     >=1.2.*  <2.*          the `.*` is ignored (conda warns it is superfluous)

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 using airlock::conda::Version;
 using airlock::conda::VersionSpec;
 
@@ -86,6 +90,85 @@ TEST(CondaVersionSpec, Display) {
     EXPECT_EQ(VersionSpec::parse("((1.5|1.6)|1.7)").to_string(), "1.5|1.6|1.7");
     EXPECT_EQ(VersionSpec().to_string(), "*");
     EXPECT_TRUE(VersionSpec::parse("*").is_any());
+}
+
+// A leaf ending in `*` without another `*` (conda's VersionSpec.get_matcher): one `*` means
+// "starts with" what comes before it, trailing `.` dropped; with two or more, conda starts from
+// the version that keeps all but the last `*` (a `*` run is a version component: `p**` starts
+// with the version `p*`), shown with `=` so that the text does not read back as a glob.
+TEST(CondaVersionSpec, TrailingStars) {
+    const struct {
+        const char* spec;
+        const char* shown;
+        std::vector<std::pair<const char*, bool>> versions;
+    } rows[] = {
+        {"p*", "p.*", {{"p", true}, {"p1", true}, {"p*", true}, {"q", false}}},
+        {"p.*", "p.*", {{"p", true}, {"p.1", true}, {"q", false}}},
+        {"1..*", "1..*", {{"1.2", true}, {"2", false}}},
+        {"p**",
+         "=p*.*",
+         {{"p*", true}, {"p*.1", true}, {"p**", true}, {"p", false}, {"p.1", false}}},
+        {"p***", "=p**.*", {{"p**", true}, {"p*", false}, {"p", false}}},
+        {"1.2**", "=1.2*.*", {{"1.2*", true}, {"1.2", false}, {"1.2.3", false}}},
+        {"1.**", "=1.*.*", {{"1.*", true}, {"1.*.3", true}, {"1", false}, {"1.2", false}}},
+        {"**", "=*.*", {{"*", true}, {"*.1", true}, {"1", false}}},
+        {"=p*.*", "=p*.*", {{"p*", true}, {"p", false}}},
+        {"=p*", "=p*", {{"p*", true}, {"p", false}}},
+        {"p*.*", "p*.*", {{"p*", false}, {"p1.2", true}}},  // a glob
+    };
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.spec);
+        auto spec = VersionSpec::parse(row.spec);
+        EXPECT_EQ(spec.to_string(), row.shown);
+        auto again = VersionSpec::parse(spec.to_string());
+        EXPECT_EQ(again.to_string(), row.shown);
+        for (const auto& [text, matches] : row.versions) {
+            SCOPED_TRACE(text);
+            EXPECT_EQ(spec.matches(Version::parse(text)), matches);
+            EXPECT_EQ(again.matches(Version::parse(text)), matches);
+        }
+    }
+    for (const char* bad : {".*", "..**", "1..**", "1.2..**"}) {
+        SCOPED_TRACE(bad);
+        EXPECT_THROW(VersionSpec::parse(bad), airlock::Error);
+    }
+}
+
+// Every spec over a small alphabet (versions, globs, stars, operators, `,` `|`): its text parses
+// again to the same text, matching the same versions. What fuzz_match_spec checks, exhaustively
+// for short specs, so that a sibling of a fixed case does not wait for the next fuzz run.
+TEST(CondaVersionSpec, TextReadsBackAsTheSameSpec) {
+    std::vector<Version> versions;
+    for (const char* v :
+         {"1",   "1.1",   "1.p", "p",    "p1",  "p*",    "p*.1", "p**", "*",   "*.1", "1*",
+          "1.*", "1.*.1", "1+1", "1+p*", "1!1", "1.1.1", "0",    "p.p", "1_1", "11"})
+        versions.push_back(Version::parse(v));
+    const std::string alphabet = "1p.*=!<,|";
+    std::vector<std::string> level{""};
+    std::size_t parsed = 0;
+    for (int length = 1; length <= 4; ++length) {
+        std::vector<std::string> longer;
+        for (const auto& s : level) {
+            for (char c : alphabet)
+                longer.push_back(s + c);
+        }
+        for (const auto& text : longer) {
+            auto spec = VersionSpec::try_parse(text);
+            if (!spec)
+                continue;
+            ++parsed;
+            auto shown = spec->to_string();
+            auto again = VersionSpec::try_parse(shown);
+            ASSERT_TRUE(again.has_value()) << text << " shown as " << shown;
+            ASSERT_EQ(again->to_string(), shown) << text;
+            for (const auto& v : versions) {
+                ASSERT_EQ(spec->matches(v), again->matches(v))
+                    << text << " shown as " << shown << ", on " << v.source();
+            }
+        }
+        level = std::move(longer);
+    }
+    EXPECT_GT(parsed, 700u);
 }
 
 TEST(CondaVersionSpec, Exact) {
