@@ -43,6 +43,7 @@ struct SegmentTransfer final : net::TransferSink {
     std::uint64_t segment_id = 0;
     std::size_t mirror = 0;
     net::TransferId id = 0;
+    Clock::time_point started;  ///< when the request was sent
     std::uint64_t request_start = 0;
     std::uint64_t request_end = unknown_end;    ///< exclusive end the server will send up to
     bool ranged = false;                        ///< a Range header was sent
@@ -105,6 +106,7 @@ class DownloadLoop {
     }
 
     void schedule(Clock::time_point now);
+    void tick_governors(Clock::time_point now);
     bool start_one(Host& host, Clock::time_point now);
     void open_job(FetchJob& job);
     void start_segment(FetchJob& job, Segment& seg, Host& host);
@@ -177,6 +179,7 @@ void DownloadLoop::start_segment(FetchJob& job, Segment& seg, Host& host) {
     t->host = &host;
     t->segment_id = seg.id;
     t->mirror = seg.mirror;
+    t->started = Clock::now();
     t->request_start = seg.position();
     t->request_end = seg.end;
     net::Request request;
@@ -233,6 +236,19 @@ void DownloadLoop::schedule(Clock::time_point now) {
                 break;
             }
         }
+    }
+}
+
+void DownloadLoop::tick_governors(Clock::time_point now) {
+    // After schedule(): the connections that ended during run() have their successors, so a
+    // window is judged by what the host really had in flight.
+    for (auto& [origin, host] : hosts_) {
+        int settled = 0;
+        for (const auto& [id, t] : transfers_) {
+            if (t->host == host.get() && t->started <= host->governor.settled_since())
+                ++settled;
+        }
+        host->governor.tick(now, host->active, settled, host->starved);
     }
 }
 
@@ -327,7 +343,7 @@ bool DownloadLoop::on_body(SegmentTransfer& t, const char* data, std::size_t siz
         written += static_cast<std::size_t>(n);
     }
     seg->done += take;
-    t.host->governor.on_bytes(take);
+    t.host->governor.on_bytes(take, t.started <= t.host->governor.settled_since());
     if (seg->start <= job.prefix_posted && seg->position() > job.prefix_posted) {
         job.prefix_posted = job.plan.contiguous_prefix();
         hasher_.advance(job.index, job.prefix_posted);
@@ -715,6 +731,8 @@ std::vector<Fetched> DownloadLoop::run() {
         }
         auto now = Clock::now();
         schedule(now);
+        tick_governors(now);
+        schedule(now);  // what a governor allows more starts now, not a run() later
         bool pending = !queue_.empty() || !downloading_.empty() ||
                        std::any_of(jobs_.begin(), jobs_.end(), [](const auto& j) {
                            return j->phase == FetchJob::Phase::hashing;
@@ -725,8 +743,6 @@ std::vector<Fetched> DownloadLoop::run() {
         graveyard_.clear();
         collect_hashes();
         now = Clock::now();
-        for (auto& [origin, host] : hosts_)
-            host->governor.tick(now, host->active, host->starved);
         if (now - last_save >= std::chrono::seconds(1)) {
             save_states();
             last_save = now;
