@@ -118,7 +118,8 @@ class FetchTest(unittest.TestCase):
 
     # -- resume ------------------------------------------------------------------------------
     def test_resume_after_kill_9(self):
-        size = 40 * MiB
+        # 4 connections at 1 MiB/s fetch ~9 MiB before the kill: enough left to resume.
+        size = 24 * MiB
         self.add("resume.whl", size, seed=7)
         with Nginx(self.srv, limit_rate="1m") as ng:
             listing = self.write_list(ng.url)
@@ -149,8 +150,9 @@ class FetchTest(unittest.TestCase):
 
     def test_changed_file_restarts_from_zero(self):
         """A partial whose server file changed (new ETag) is not spliced: If-Range restarts it.
-        (No sha256 in the list, so both runs share the partial keyed by URL.)"""
-        size = 30 * MiB
+        (No sha256 in the list, so both runs share the partial keyed by URL.) The restart is one
+        whole-file answer at 1 MiB/s, so the file is small: ~5 MiB arrive before the kill."""
+        size = 12 * MiB
         self.add("chg.whl", size, seed=30)
         with Nginx(self.srv, limit_rate="1m") as ng:
             listing = self.write_list(ng.url, sha="none")
