@@ -58,6 +58,16 @@ configure_and_build() {  # dir, extra cmake args...
   CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}" cmake --build "$root/$dir" -j "$jobs"
 }
 
+# `timed WHAT command...`: runs the command, then prints how long it took (setup.sh test ends with
+# the list: where CI's 15 minutes go).
+times=()
+timed() {
+  local what=$1 start=$SECONDS
+  shift
+  "$@"
+  times+=("$(printf '%-30s %4d s' "$what" $((SECONDS - start)))")
+}
+
 case "${1:-}" in
   build)
     install_missing
@@ -69,23 +79,25 @@ case "${1:-}" in
     exec "${PYTHON:-python3}" "$root/tests/support/demo.py" --build-dir "$root/build"
     ;;
   test)
-    install_missing
-    configure_and_build build
-    ctest --test-dir "$root/build" --output-on-failure -j "$test_jobs" --timeout 900
+    timed "install check" install_missing
+    timed "plain: configure + build" configure_and_build build
+    timed "plain: ctest -j $test_jobs" ctest --test-dir "$root/build" --output-on-failure -j "$test_jobs" --timeout 900
     cat "$root/build/reliability/summary.txt" 2>/dev/null || true
     echo "setup: tests again under ASan+UBSan"
-    configure_and_build build-asan -DAIRLOCK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    timed "asan: configure + build" configure_and_build build-asan -DAIRLOCK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      ctest --test-dir "$root/build-asan" --output-on-failure -j "$test_jobs" --timeout 900
+      timed "asan: ctest -j $test_jobs" ctest --test-dir "$root/build-asan" --output-on-failure -j "$test_jobs" --timeout 900
     cat "$root/build-asan/reliability/summary.txt" 2>/dev/null || true
     # The corpus and every regression already ran above (ctest fuzz_replay_*); here each target
     # mutates them for a few seconds, two at a time, from a fixed seed: the same tree tries the
     # same inputs in every run, so a failure here is reproducible (the long random-seed runs are
     # done with fuzz/run.sh, see the README).
     echo "setup: fuzz targets under libFuzzer, ${AIRLOCK_FUZZ_SECONDS:-8} s each"
-    CC=clang CXX=clang++ configure_and_build build-fuzz -DAIRLOCK_FUZZ=ON
+    CC=clang CXX=clang++ timed "fuzz: configure + build" configure_and_build build-fuzz -DAIRLOCK_FUZZ=ON
     FUZZ_JOBS="$jobs" FUZZ_FLAGS="-seed=1 -runs=30000 ${FUZZ_FLAGS:-}" \
-      "$root/fuzz/run.sh" "$root/build-fuzz" "${AIRLOCK_FUZZ_SECONDS:-8}"
+      timed "fuzz: run the targets" "$root/fuzz/run.sh" "$root/build-fuzz" "${AIRLOCK_FUZZ_SECONDS:-8}"
+    echo "setup: done in $SECONDS s ($(nproc 2>/dev/null || echo '?') cores, load average now $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))"
+    printf '  %s\n' "${times[@]}"
     ;;
   *)
     echo "usage: packaging/setup.sh demo|test|build" >&2
