@@ -26,8 +26,10 @@ struct PrefixHasher::Entry {
     std::optional<digest::Md5> md5;
 };
 
-PrefixHasher::PrefixHasher(std::function<void()> notify)
-    : notify_(std::move(notify)), worker_([this] { work(); }) {}
+PrefixHasher::PrefixHasher(std::function<void()> notify, int workers) : notify_(std::move(notify)) {
+    for (int i = 0; i < std::max(1, workers); ++i)
+        workers_.emplace_back([this] { work(); });
+}
 
 PrefixHasher::~PrefixHasher() {
     {
@@ -35,7 +37,8 @@ PrefixHasher::~PrefixHasher() {
         stop_ = true;
     }
     wake_.notify_all();
-    worker_.join();
+    for (auto& worker : workers_)
+        worker.join();
 }
 
 void PrefixHasher::open(Key key, int fd, WithMd5 md5) {
@@ -129,6 +132,8 @@ void PrefixHasher::work() {
         Key pick_key = 0;
         for (auto& [key, entry] : entries_) {
             auto& e = *entry;
+            if (e.busy)
+                continue;  // another worker has it
             bool ready = e.size && e.hashed == *e.size;
             bool has_work = e.target > e.hashed || ready;
             if (!has_work)

@@ -8,7 +8,9 @@
 /// page cache, since they were written moments ago. The first segment streams through as it
 /// arrives; later segments are hashed as soon as the gap before them closes, so at the end only
 /// the part whose predecessor finished last remains, and hashing overlaps with the network
-/// instead of following it.
+/// instead of following it. Two workers hash two files at once, so the parts that can only be
+/// hashed once the download ended (several large files split across many connections) take
+/// half the time on a machine with a core to spare.
 
 #include <condition_variable>
 #include <cstdint>
@@ -35,8 +37,8 @@ class PrefixHasher {
         std::string md5;  ///< with WithMd5::yes, else empty
     };
 
-    /// `notify` runs on the worker thread whenever a result is ready (e.g. to wake a poll loop).
-    explicit PrefixHasher(std::function<void()> notify);
+    /// `notify` runs on a worker thread whenever a result is ready (e.g. to wake a poll loop).
+    explicit PrefixHasher(std::function<void()> notify, int workers = 2);
     ~PrefixHasher();
     PrefixHasher(const PrefixHasher&) = delete;
     PrefixHasher& operator=(const PrefixHasher&) = delete;
@@ -65,7 +67,7 @@ class PrefixHasher {
     std::map<Key, std::unique_ptr<Entry>> entries_;
     std::vector<Result> results_;
     bool stop_ = false;
-    std::thread worker_;
+    std::vector<std::thread> workers_;
 };
 
 }  // namespace airlock::fetch
