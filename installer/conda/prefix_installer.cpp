@@ -335,9 +335,8 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
 
     // An update stages beside the prefix: everything moves in by rename.
     const fs::path parent = o.update ? dest.parent_path() : o.tmp_dir.value_or(dest.parent_path());
-    TempTree tmp(parent, ".airlock-conda-");
-    if (o.journal)
-        o.journal->temp(tmp.path());
+    TempTree tmp(parent, o.journal ? o.journal->temp_prefix(parent, ".airlock-conda-")
+                                   : std::string(".airlock-conda-"));
     const fs::path stage_dir = tmp.path() / "prefix";
     fs::create_directory(stage_dir);
 

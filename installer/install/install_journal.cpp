@@ -142,10 +142,21 @@ bool ours_beside(const fs::path& p, const fs::path& destination) {
            name.starts_with(".") && name.find(".airlock-") != std::string::npos;
 }
 
-bool ours_within(const fs::path& p, const std::vector<fs::path>& temps) {
+/// Whether `p` lies inside one of the temporary trees: `temp` entries name a tree, `temps`
+/// entries a name prefix (`<parent>/.airlock-…-<stamp>-`) of the trees made with it.
+bool ours_within(const fs::path& p, const std::vector<fs::path>& temps,
+                 const std::vector<fs::path>& prefixes) {
+    if (p.lexically_normal() != p)
+        return false;
     for (const auto& t : temps) {
         auto rel = p.lexically_relative(t);
-        if (!rel.empty() && *rel.begin() != ".." && p.lexically_normal() == p)
+        if (!rel.empty() && *rel.begin() != "..")
+            return true;
+    }
+    for (const auto& t : prefixes) {
+        auto rel = p.lexically_relative(t.parent_path());
+        if (!rel.empty() && *rel.begin() != ".." &&
+            rel.begin()->string().starts_with(t.filename().string()))
             return true;
     }
     return false;
@@ -165,11 +176,14 @@ struct Replayed {
 Replayed replay(const fs::path& destination, const std::vector<Entry>& entries) {
     Replayed r;
     std::vector<fs::path> temps;
+    std::vector<fs::path> prefixes;
     for (const auto& e : entries) {
         if (e.verb == "commit")
             r.committed = true;
         if (e.verb == "temp" && ours_temp(e.arg))
             temps.push_back(e.arg);
+        if (e.verb == "temps" && ours_temp(e.arg))
+            prefixes.push_back(e.arg);
     }
     auto problem = [&](const std::string& what, const fs::path& p, const std::string& why) {
         r.problems.push_back(what + " " + terminal_text(p.string()) + ": " + why);
@@ -206,9 +220,25 @@ Replayed replay(const fs::path& destination, const std::vector<Entry>& entries) 
                 problem("could not put back", destination, std::strerror(errno));
             else
                 r.restored_snapshot = true;
-        } else if (e.verb == "temp") {
+        } else if (e.verb == "temp") {  // journals of earlier versions
             if (ours_temp(e.arg) && lexists(e.arg) && remove_tree(e.arg))
                 ++r.temps;
+        } else if (e.verb == "temps") {
+            // Every tree made with the prefix (recorded before the tree was made, so a kill
+            // between making it and recording its name leaves nothing behind).
+            const fs::path prefix = e.arg;
+            if (!ours_temp(prefix))
+                continue;
+            const auto name = prefix.filename().string();
+            std::error_code ec;
+            std::vector<fs::path> found;
+            for (fs::directory_iterator d(prefix.parent_path(), ec), end; !ec && d != end;
+                 d.increment(ec))
+                if (d->path().filename().string().starts_with(name))
+                    found.push_back(d->path());
+            for (const auto& t : found)
+                if (remove_tree(t))
+                    ++r.temps;
         } else if (r.committed) {
             continue;
         } else if (e.verb == "new" || e.verb == "new-empty") {
@@ -235,7 +265,7 @@ Replayed replay(const fs::path& destination, const std::vector<Entry>& entries) 
             if (remove_tree(p))
                 ++r.removed;
         } else if (e.verb == "aside") {
-            if (!rel_ok(e.arg) || !ours_within(e.backup, temps))
+            if (!rel_ok(e.arg) || !ours_within(e.backup, temps, prefixes))
                 continue;
             const fs::path from = e.backup / e.arg;
             const fs::path to = destination / e.arg;
@@ -419,10 +449,10 @@ InstallJournal::InstallJournal(fs::path destination, std::string what, std::ostr
             .with_hint("the installer records each step beside the destination; check that " +
                        file_.parent_path().string() + " is writable and has free space");
     const fs::path tmp = buf.data();
+    stamp_ = std::to_string(::getpid()) + "-" +
+             std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
     // Names this install in the environment of every program it starts (marked_processes.hpp).
-    const std::string token =
-        escape(file_.string()) + "#" + std::to_string(::getpid()) + "-" +
-        std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+    const std::string token = escape(file_.string()) + "#" + stamp_;
     std::string text = std::string(magic) + "\ndestination " + escape(destination_.string()) +
                        "\nwhat " + escape(what) + "\npid " + std::to_string(::getpid()) +
                        "\nstarted " + now_utc() + "\ntoken " + escape(token) + "\n";
@@ -475,9 +505,11 @@ void InstallJournal::sync() {
     pending_.clear();
 }
 
-void InstallJournal::temp(const fs::path& dir) {
-    append("temp", dir.string());
+std::string InstallJournal::temp_prefix(const fs::path& parent, const std::string& base) {
+    const std::string prefix = base + stamp_ + "-";
+    append("temps", (parent / prefix).string());
     sync();
+    return prefix;
 }
 
 void InstallJournal::new_destination() {
@@ -525,6 +557,17 @@ void InstallJournal::created(const std::string& rel) {
 }
 
 void InstallJournal::commit() {
+    // pip and the moves wrote through the page cache: the finished install reaches the disk
+    // before the commit mark lets a rollback (after a power cut) keep it and the snapshot go.
+    int dir = ::open(destination_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0 || ::syncfs(dir) != 0) {
+        const int e = errno;
+        if (dir >= 0)
+            ::close(dir);
+        throw Error("cannot flush the finished install in " + quote(destination_.string()) +
+                    " to disk: " + std::strerror(e));
+    }
+    ::close(dir);
     append("commit", "");
     sync();
     test_crash_point("committing");
@@ -533,6 +576,7 @@ void InstallJournal::commit() {
         err_ << "warning: " << p << "\n";
     ::unlink(file_.c_str());
     fsync_dir(file_.parent_path());
+    test_crash_point("committed");
     ::close(fd_);
     fd_ = -1;
     done_ = true;

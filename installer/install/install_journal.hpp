@@ -11,7 +11,8 @@
 ///   - the moves of `install --prefix --update` (prefix_journal.hpp): a path moved aside into the
 ///     backup directory is moved back; a path moved in is removed when it is still the one moved
 ///     in (same inode);
-///   - temporary trees beside the destination: removed.
+///   - temporary trees (beside the destination or in --tmp-dir): removed; their name prefix is
+///     recorded before they are made.
 /// The journal file stays locked (flock) by this process and its children until they are gone, so
 /// a recovery never runs while anything still writes.
 
@@ -45,8 +46,11 @@ class InstallJournal {
 
     const std::filesystem::path& destination() const { return destination_; }
 
-    /// A temporary tree beside the destination, removed by a rollback or commit.
-    void temp(const std::filesystem::path& dir);
+    /// The name prefix for temporary trees in `parent`: `base` (`.airlock-…-`) and a stamp unique
+    /// to this install. Recorded before any such tree is made (TempTree(parent, prefix)); a
+    /// rollback or commit removes every tree of that name, so a kill between making one and
+    /// recording it leaves nothing behind.
+    std::string temp_prefix(const std::filesystem::path& parent, const std::string& base);
     /// The destination does not exist yet (or is an empty directory): a rollback removes it (or
     /// empties it again).
     void new_destination();
@@ -64,8 +68,9 @@ class InstallJournal {
     /// Makes everything appended since the last sync durable (fdatasync).
     void sync();
 
-    /// Keeps the install: marks the journal committed, removes the snapshot, the backup and the
-    /// temporary trees, then the journal.
+    /// Keeps the install: flushes the destination's filesystem (syncfs), marks the journal
+    /// committed, removes the snapshot, the backup and the temporary trees, then the journal.
+    /// Throws (nothing committed) when the flush fails.
     void commit();
     /// Undoes every recorded step in reverse order (idempotent), then removes the journal.
     void rollback() noexcept;
@@ -74,6 +79,7 @@ class InstallJournal {
     void append(std::string_view verb, std::string_view arg, std::string_view arg2 = {});
     std::filesystem::path destination_;
     std::filesystem::path file_;
+    std::string stamp_;  ///< pid and start time: unique to this install
     std::ostream& err_;
     int fd_ = -1;
     std::string pending_;
@@ -84,7 +90,8 @@ class InstallJournal {
 /// The test-only hook: when AIRLOCK_TEST_CRASH_AT names `step`, the process kills itself with
 /// SIGKILL there (tests/reliability/test_install_crash.py). Steps: journal-written, unpacked,
 /// venv-created, snapshot-moved, snapshot-copied, pip-done, moved-aside, moved-in,
-/// byte-compiled, meta-written, committing.
+/// byte-compiled, meta-written, committing (the commit mark is durable), committed (the journal is
+/// gone: what is left is the finished install).
 void test_crash_point(std::string_view step);
 
 }  // namespace airlock::install

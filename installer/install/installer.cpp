@@ -189,9 +189,8 @@ void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::
                             "bundle `" + m.name.str() + "` " + m.version.str() + ", target " +
                                 target.name.str(),
                             err);
-        TempTree tmp(tmp_parent, ".airlock-" + m.name.str() + "-");
-        if (journal)
-            journal->temp(tmp.path());
+        const std::string tmp_name = ".airlock-" + m.name.str() + "-";
+        TempTree tmp(tmp_parent, journal ? journal->temp_prefix(tmp_parent, tmp_name) : tmp_name);
         PhaseProgress verify_phase("verify", o.progress);
         auto report = within("verifying and unpacking the bundle " + quote(o.bundle.string()), [&] {
             auto r = bundle::read_bundle(
