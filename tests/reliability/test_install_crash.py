@@ -9,8 +9,10 @@ after the conda moves, the byte-compiling and conda-meta, just after the commit 
 random times measured from the start (seeded; the seed is printed), several times in a row on the
 same destination. After each kill `airlock-install recover` rolls the interrupted install back and
 the destination's tree (every path: type, mode, size, sha256 or link target) must equal the one
-before, with no temporary tree left beside it; a kill after the commit mark leaves the finished
-install instead. Then one more kill is followed by a plain install, which first says what it
+before, with no temporary tree left beside it; a kill after the commit mark (or after the journal
+is removed) leaves the finished install instead: exactly the tree of an install run to its end
+(only the source dates in pyc headers, the dates in conda-meta/history and the unpacked package's
+path in conda-meta records differ). Then one more kill is followed by a plain install, which first says what it
 recovered and then completes; the result is checked.
 
 Disk full: a file size limit (RLIMIT_FSIZE, what `ulimit -f` sets; the installer gets EFBIG) while
@@ -88,6 +90,31 @@ def tree(root: Path) -> dict:
                 out[rel] = ("dir", stat.S_IMODE(st.st_mode))
             else:
                 out[rel] = ("file", stat.S_IMODE(st.st_mode), st.st_size, hashlib.sha256(p.read_bytes()).hexdigest())
+    return out
+
+
+def finished_tree(root: Path) -> dict:
+    """tree(root) with what differs between two finished installs of the same bundle at the same
+    path left out of the comparison, and nothing else: the source mtime and size in a pyc's header
+    (bytes 8-16; the code after it is compared), the dates in conda-meta/history and the unpacked
+    package's temporary path a conda-meta record names as its link source."""
+    import json
+    out = tree(root)
+    for rel, v in out.items():
+        if v[0] != "file":
+            continue
+        data = (root / rel).read_bytes()
+        if rel.endswith(".pyc"):
+            data = data[:8] + data[16:]
+        elif rel == "conda-meta/history":
+            data = b"\n".join(line for line in data.split(b"\n") if not line.startswith(b"==>"))
+        elif rel.startswith("conda-meta/") and rel.endswith(".json"):
+            record = json.loads(data)
+            record.get("link", {}).pop("source", None)
+            data = json.dumps(record, sort_keys=True).encode()
+        else:
+            continue
+        out[rel] = v[:3] + ("normalized " + hashlib.sha256(data).hexdigest(),)
     return out
 
 
@@ -177,9 +204,12 @@ class InstallCrashTest(unittest.TestCase):
     # -- the scenario runner ----------------------------------------------------------------------
     def crash_series(self, name, flag, dest, bundle, before, points, random_kills, extra=(), finished_ok=None):
         """Kills an install of `bundle` into `dest` at each of `points`, then `random_kills` times at
-        random; after each, recovery must leave `tree(dest) == before` (or, after the commit mark,
-        a finished install that `finished_ok(dest)` accepts). Returns the seconds of the longest
-        crashed run (about a whole install)."""
+        random; after each, recovery must leave `tree(dest) == before` with no temporary tree
+        beside it. A kill after the commit mark (or after the journal is gone, or an install that
+        finished first) must leave the finished install: `finished_ok(dest)` checks it now, and
+        its tree is kept in self.killed_finished for check_finished(), which compares it with an
+        install run to its end. Returns the seconds of the longest crashed run."""
+        self.killed_finished = None
         longest = 0.0
         runs = [("at " + p, p, None) for p in points]
         for i in range(random_kills):
@@ -191,23 +221,25 @@ class InstallCrashTest(unittest.TestCase):
                 label += " (%.2f s)" % kill_after
             code, out, err, secs = self.install(bundle, [flag, dest], *extra, crash_at=point, kill_after=kill_after)
             longest = max(longest, secs)
-            what = "%s, kill %s" % (name, label)
+            what = "%s, kill %s%s" % (name, label, "" if point else " [AIRLOCK_CRASH_SEED=%d]" % SEED)
             if code == 0:  # a random kill that came after the end
-                self.assertTrue(finished_ok and finished_ok(dest), what + ": finished, but not as expected")
+                self.finished(what, dest, finished_ok, out + err)
                 REPORT.scenario(what, SURVIVED, faults=0)
                 return longest
             self.assertEqual(code, -signal.SIGKILL, "%s: expected the kill, got exit %s\n%s%s" % (what, code, out, err))
             recovered = self.recover(flag, dest)
             after = tree(dest)
-            if "recovering:" not in recovered and after != before:  # killed after the commit removed the journal
-                self.assertTrue(finished_ok and finished_ok(dest), what + ": no journal, but not finished:\n" + recovered)
+            if "recovering:" not in recovered and after != before:
+                # Killed after the commit removed the journal (before the exit): finished.
+                self.finished(what + " (no journal left)", dest, finished_ok, recovered)
                 REPORT.scenario(what, SURVIVED, faults=1)
                 return longest
             if "holds the finished install" in recovered:
-                ok = finished_ok is not None and finished_ok(dest)
-                self.assertTrue(ok, what + ": the finished install is not right:\n" + recovered)
+                self.finished(what + " (after the commit mark)", dest, finished_ok, recovered)
                 REPORT.scenario(what, SURVIVED, faults=1)
                 return longest  # the destination changed: the rest of the series needs a new "before"
+            if "recovering:" in recovered:
+                self.assertIn("is as it was before the interrupted install", recovered, what)
             same = after == before
             REPORT.scenario(what, SURVIVED, faults=1, identical=same)
             if not same:
@@ -215,6 +247,22 @@ class InstallCrashTest(unittest.TestCase):
             self.assertTrue(same, "%s: the destination differs after recovery:\n%s\n%s" % (what, diff(before, after), recovered))
             self.assertEqual(leftovers(dest.parent), [], what)
         return longest
+
+    def finished(self, what, dest, finished_ok, output):
+        """A kill that left the finished install: no temporary tree beside it, `finished_ok`
+        accepts it, and its tree is kept for check_finished()."""
+        self.assertEqual(leftovers(dest.parent), [], what)
+        self.killed_finished = (what, finished_tree(dest))
+        self.assertTrue(finished_ok is not None and finished_ok(dest), what + ": not the finished install:\n" + output)
+
+    def check_finished(self, dest):
+        """When the series ended with a kill that left a finished install, `dest` (now installed
+        to its end from the same state) must hold exactly the same tree."""
+        if self.killed_finished is None:
+            return
+        what, killed = self.killed_finished
+        clean = finished_tree(dest)
+        self.assertEqual(killed, clean, "%s: differs from an install run to its end:\n%s" % (what, diff(clean, killed)))
 
     def recover_by_install(self, name, flag, dest, bundle, point, extra=()):
         """A kill at `point`, then a plain install: it recovers first, says so, and completes."""
@@ -244,6 +292,7 @@ class InstallCrashTest(unittest.TestCase):
             shutil.rmtree(dest)
         self.recover_by_install("new venv", "--venv", dest, self.bundle_a, "unpacked", ["--python", self.python])
         self.assertEqual(self.has_bundle({"alpha": "1.0", "beta": "2.0"})(dest), True)
+        self.check_finished(dest)
 
     def test_new_venv_kill_during_ensurepip(self):
         """`python -m venv` runs ensurepip as a grandchild, which closes inherited descriptors
@@ -283,17 +332,32 @@ class InstallCrashTest(unittest.TestCase):
         b_done = self.has_bundle({"alpha": "1.0", "beta": "2.0", "gamma": "0.1"})
         self.crash_series("existing venv", "--venv", dest, self.bundle_b, before,
                           ["snapshot-moved", "snapshot-copied", "pip-done"], 1, finished_ok=b_done)
-        if tree(dest) == before:
-            self.recover_by_install("existing venv", "--venv", dest, self.bundle_b, "snapshot-copied")
+        if tree(dest) != before:  # a random kill after the commit: start again from the template
+            shutil.rmtree(dest)
+            subprocess.run(["cp", "-a", str(self.template), str(dest)], check=True)
+            self.assertEqual(tree(dest), before)
+        self.recover_by_install("existing venv", "--venv", dest, self.bundle_b, "snapshot-copied")
         self.assertTrue(b_done(dest))
+        self.check_finished(dest)
         # A kill just after the commit mark: recovery only removes the leftovers (the snapshot).
+        # (--sync removes nothing here and pip finds everything installed: the tree stays.)
+        finished = tree(dest)
         code, out, err, _ = self.install(self.bundle_b, ["--venv", dest], "--sync", crash_at="committing")
         self.assertEqual(code, -signal.SIGKILL, out + err)
         self.assertTrue(os.path.lexists(dest.parent / ".old.airlock-snapshot"))
         self.assertIn("holds the finished install", self.recover("--venv", dest))
         self.assertEqual(leftovers(dest.parent), [])
-        self.assertTrue(b_done(dest))
-        REPORT.scenario("existing venv, kill after the commit mark", SURVIVED, faults=1)
+        self.assertEqual(tree(dest), finished, diff(finished, tree(dest)))
+        REPORT.scenario("existing venv, kill after the commit mark", SURVIVED, faults=1, identical=True)
+        # A kill after the journal is gone (the commit done, the installer not yet exited): the
+        # finished install, nothing to recover, nothing left beside it.
+        code, out, err, _ = self.install(self.bundle_b, ["--venv", dest], crash_at="committed")
+        self.assertEqual(code, -signal.SIGKILL, out + err)
+        self.assertFalse(os.path.lexists(dest.parent / ".old.airlock-journal"))
+        self.assertIn("nothing to recover: no interrupted install", self.recover("--venv", dest))
+        self.assertEqual(leftovers(dest.parent), [])
+        self.assertEqual(tree(dest), finished, diff(finished, tree(dest)))
+        REPORT.scenario("existing venv, kill after the journal is removed", SURVIVED, faults=1, identical=True)
 
     def test_disk_full_file_size_limit(self):
         dest = self.existing_venv("limited")
@@ -379,6 +443,7 @@ class InstallCrashTest(unittest.TestCase):
             shutil.rmtree(dest)
         self.recover_by_install("new prefix", "--prefix", dest, self.conda_a, "byte-compiled")
         self.assertEqual((dest / "share/tool/version.txt").read_text(), "1.0\n")
+        self.check_finished(dest)
 
     def test_prefix_update(self):
         self.conda_bundles()
@@ -390,10 +455,14 @@ class InstallCrashTest(unittest.TestCase):
         self.crash_series("prefix --update", "--prefix", dest, self.conda_b, before,
                           ["moved-aside", "moved-in", "byte-compiled", "meta-written"], 1,
                           extra=["--update"], finished_ok=done)
-        if tree(dest) == before:
-            self.recover_by_install("prefix --update", "--prefix", dest, self.conda_b, "moved-in", ["--update"])
+        if tree(dest) != before:  # a random kill after the commit: start again from bundle A
+            shutil.rmtree(dest)
+            code, out, err, _ = self.install(self.conda_a, ["--prefix", dest], "--allow-downgrade")
+            self.assertEqual(code, 0, out + err)
+        self.recover_by_install("prefix --update", "--prefix", dest, self.conda_b, "moved-in", ["--update"])
         self.assertTrue(done(dest))
         self.assertFalse((dest / "share/gone").exists())
+        self.check_finished(dest)
 
 
 # ------------------------------------------------------------------------- inside unshare -m -n
@@ -443,4 +512,10 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--inside-tmpfs":
         inside_tmpfs(*sys.argv[2:7])
         sys.exit(0)
-    main(REPORT)
+    try:
+        main(REPORT)
+    except SystemExit as e:
+        if e.code:
+            print("install-crash: the random kill times were seeded with AIRLOCK_CRASH_SEED=%d; to rerun them: "
+                  "AIRLOCK_CRASH_SEED=%d ctest -R install_crash --output-on-failure" % (SEED, SEED), file=sys.stderr)
+        raise
