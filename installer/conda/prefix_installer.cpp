@@ -571,7 +571,10 @@ PrefixSummary install_prefix(const PrefixOptions& o, std::ostream& out, std::ost
         created->commit();
     if (journal)
         journal->commit();
-    tmp.remove();
+    if (o.journal)
+        tmp.release();  // it holds the backup: the durable journal's commit or rollback removes it
+    else
+        tmp.remove();
     return summary;
 }
 

@@ -208,6 +208,12 @@ void PrefixJournal::undo() noexcept {
 
 void PrefixJournal::commit() {
     committed_ = true;
+    if (durable_) {
+        // The directories left empty go when the durable journal is committed (its replay), so a
+        // kill before its commit mark still rolls back into the very same directories.
+        steps_.clear();
+        return;
+    }
     for (const auto& s : steps_) {
         if (s.kind != Step::moved_aside)
             continue;

@@ -47,7 +47,9 @@ class PrefixJournal {
     /// exist (move it aside first).
     void place(const std::filesystem::path& file, const std::string& rel);
 
-    /// Keeps the changes; removes the directories left empty by moving aside (best effort).
+    /// Keeps the changes; removes the directories left empty by moving aside (best effort). With a
+    /// durable journal that is left to its commit (InstallJournal::commit()), the only point after
+    /// which the changes stay.
     void commit();
 
   private:

@@ -240,6 +240,12 @@ Replayed replay(const fs::path& destination, const std::vector<Entry>& entries) 
                 if (remove_tree(t))
                     ++r.temps;
         } else if (r.committed) {
+            // The directories that moving aside left empty (a removed package's) go now.
+            if (e.verb == "aside" && bundle::is_safe_relative_path(e.arg))
+                for (fs::path dir = (destination / e.arg).parent_path();
+                     dir.string().size() > destination.string().size(); dir = dir.parent_path())
+                    if (::rmdir(dir.c_str()) != 0)
+                        break;
             continue;
         } else if (e.verb == "new" || e.verb == "new-empty") {
             struct stat st {};

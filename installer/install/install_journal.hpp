@@ -69,7 +69,8 @@ class InstallJournal {
     void sync();
 
     /// Keeps the install: flushes the destination's filesystem (syncfs), marks the journal
-    /// committed, removes the snapshot, the backup and the temporary trees, then the journal.
+    /// committed, removes the snapshot, the backup, the temporary trees and the directories that
+    /// moving aside left empty, then the journal (a recovery after the mark does the same).
     /// Throws (nothing committed) when the flush fails.
     void commit();
     /// Undoes every recorded step in reverse order (idempotent), then removes the journal.
