@@ -302,8 +302,14 @@ std::string PackageRecord::to_json() const {
         j["license"] = license;
     if (!license_family.empty())
         j["license_family"] = license_family;
-    if (timestamp != 0)
-        j["timestamp"] = timestamp;
+    if (timestamp != 0) {
+        // Milliseconds up to kLargestSeconds (seconds before 1978-01-12 scaled) would read back
+        // as seconds, 1000 times later (conda reads them so too): written in seconds.
+        if (timestamp <= kLargestSeconds && timestamp % 1000 == 0)
+            j["timestamp"] = timestamp / 1000;
+        else
+            j["timestamp"] = timestamp;
+    }
     if (size != 0)
         j["size"] = size;
     if (!sha256.empty())

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+
 using airlock::conda::NoArch;
 using airlock::conda::PackageFormat;
 using airlock::conda::PackageRecord;
@@ -58,6 +61,34 @@ TEST(CondaPackageRecord, RoundTripsThroughJson) {
         R"("size":7484186,"subdir":"linux-64","timestamp":1707225421000,"version":"1.26.4"})");
     auto again = PackageRecord::from_json(json, "numpy-1.26.4-py312h8753938_0.conda");
     EXPECT_EQ(again.to_json(), json);
+}
+
+// conda's rule reads a timestamp up to 253402300799 as seconds, above it as milliseconds; the
+// milliseconds of a time before 1978-01-12 fall below it, so to_json writes those in seconds
+// (fuzz_repodata: 17072254 s was written as 17072254000 and read back 1000 times later).
+TEST(CondaPackageRecord, TimestampReadsBackAsTheSameTime) {
+    const struct {
+        std::uint64_t input;
+        std::uint64_t milliseconds;
+    } rows[] = {
+        {1, 1000},
+        {17072254, 17072254000},
+        {253402300, 253402300000},
+        {253402301, 253402301000},
+        {253402300799, 253402300799000},
+        {253402300800, 253402300800},
+        {1707225421000, 1707225421000},
+    };
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.input);
+        auto r = PackageRecord::from_json(R"({"name":"x","version":"1","build":"0","timestamp":)" +
+                                          std::to_string(row.input) + "}");
+        EXPECT_EQ(r.timestamp, row.milliseconds);
+        auto json = r.to_json();
+        auto again = PackageRecord::from_json(json);
+        EXPECT_EQ(again.timestamp, row.milliseconds);
+        EXPECT_EQ(again.to_json(), json);
+    }
 }
 
 TEST(CondaPackageRecord, IndexJsonForms) {
