@@ -221,12 +221,15 @@ void install(const InstallOptions& o, Backend& backend, std::ostream& out, std::
         backend.install(
             UnpackedBundle{m, target, tmp.path(), journal ? &*journal : nullptr, &install_phase},
             phase_out ? *phase_out : out, phase_err ? *phase_err : err);
+        // Recorded before the commit: a kill between the two must not keep the install without
+        // its sequence (that would let an older bundle in); one that rolls back keeps the record,
+        // which only refuses bundles older than one this host was given.
+        state.record(m.name, m.sequence, m.version, o.downgrade);
         if (journal)
             journal->commit();
         committed = true;
         install_phase.finish("target " + target.name.str());
         parents.commit();
-        state.record(m.name, m.sequence, m.version, o.downgrade);
         tmp.remove();
     } catch (Error& e) {
         // Rolled back by now (the journal, the temporary tree); say why when it was the space.

@@ -173,12 +173,13 @@ class InstallCrashTest(unittest.TestCase):
     def env(self, extra=None):
         return installer_env(self.tmp.path / ("state-" + self.id().rsplit(".", 1)[-1]), extra)
 
-    def install(self, bundle, dest_args, *extra, crash_at=None, kill_after=None, preexec=None):
+    def install(self, bundle, dest_args, *extra, crash_at=None, kill_after=None, preexec=None, state=None):
         """(exit code, stdout, stderr, seconds); killed with SIGKILL at `crash_at` (the hook) or
-        after `kill_after` seconds."""
+        after `kill_after` seconds; `state`: another anti-rollback state directory."""
         cmd = base_cmd(self.offline) + ["install", str(bundle), "--key", str(self.pub)] + \
             [str(a) for a in dest_args] + list(extra)
-        env = self.env({"AIRLOCK_TEST_CRASH_AT": crash_at} if crash_at else None)
+        env = self.env(dict(([("AIRLOCK_TEST_CRASH_AT", crash_at)] if crash_at else []) +
+                            ([("AIRLOCK_STATE_DIR", str(state))] if state else [])))
         started = time.monotonic()
         p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              stdin=subprocess.DEVNULL, preexec_fn=preexec)
@@ -350,9 +351,12 @@ class InstallCrashTest(unittest.TestCase):
         self.assertEqual(tree(dest), finished, diff(finished, tree(dest)))
         REPORT.scenario("existing venv, kill after the commit mark", SURVIVED, faults=1, identical=True)
         # A kill after the journal is gone (the commit done, the installer not yet exited): the
-        # finished install, nothing to recover, nothing left beside it.
-        code, out, err, _ = self.install(self.bundle_b, ["--venv", dest], crash_at="committed")
+        # finished install, nothing to recover, nothing left beside it, and its sequence recorded
+        # (in a new state directory, so the record is this run's).
+        state = self.tmp.path / "state-committed"
+        code, out, err, _ = self.install(self.bundle_b, ["--venv", dest], crash_at="committed", state=state)
         self.assertEqual(code, -signal.SIGKILL, out + err)
+        self.assertRegex((state / "state.toml").read_text(), r'\[bundle\."lab"\]\nsequence = 2\n')
         self.assertFalse(os.path.lexists(dest.parent / ".old.airlock-journal"))
         self.assertIn("nothing to recover: no interrupted install", self.recover("--venv", dest))
         self.assertEqual(leftovers(dest.parent), [])
