@@ -337,13 +337,13 @@ class InstallCrashTest(unittest.TestCase):
             shutil.rmtree(dest)
             subprocess.run(["cp", "-a", str(self.template), str(dest)], check=True)
             self.assertEqual(tree(dest), before)
-        self.recover_by_install("existing venv", "--venv", dest, self.bundle_b, "snapshot-copied")
+        self.recover_by_install("existing venv", "--venv", dest, self.bundle_b, "snapshot-moved")
         self.assertTrue(b_done(dest))
         self.check_finished(dest)
         # A kill just after the commit mark: recovery only removes the leftovers (the snapshot).
-        # (--sync removes nothing here and pip finds everything installed: the tree stays.)
+        # (pip finds everything installed: the tree stays.)
         finished = tree(dest)
-        code, out, err, _ = self.install(self.bundle_b, ["--venv", dest], "--sync", crash_at="committing")
+        code, out, err, _ = self.install(self.bundle_b, ["--venv", dest], crash_at="committing")
         self.assertEqual(code, -signal.SIGKILL, out + err)
         self.assertTrue(os.path.lexists(dest.parent / ".old.airlock-snapshot"))
         self.assertIn("holds the finished install", self.recover("--venv", dest))
@@ -445,7 +445,7 @@ class InstallCrashTest(unittest.TestCase):
                           ["moved-in", "byte-compiled", "meta-written"], 1, finished_ok=done)
         if os.path.lexists(dest):
             shutil.rmtree(dest)
-        self.recover_by_install("new prefix", "--prefix", dest, self.conda_a, "byte-compiled")
+        self.recover_by_install("new prefix", "--prefix", dest, self.conda_a, "moved-in")
         self.assertEqual((dest / "share/tool/version.txt").read_text(), "1.0\n")
         self.check_finished(dest)
 
