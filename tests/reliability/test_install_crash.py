@@ -12,8 +12,9 @@ the destination's tree (every path: type, mode, size, sha256 or link target) mus
 before, with no temporary tree left beside it; a kill after the commit mark (or after the journal
 is removed) leaves the finished install instead: exactly the tree of an install run to its end
 (only the source dates in pyc headers, the dates in conda-meta/history and the unpacked package's
-path in conda-meta records differ). Then one more kill is followed by a plain install, which first says what it
-recovered and then completes; the result is checked.
+path in conda-meta records differ). Then one more kill is followed by a plain install, which first
+says what it recovered and then completes; the result is checked. A failure names the seed:
+AIRLOCK_CRASH_SEED=N reruns the same random draws.
 
 Disk full: a file size limit (RLIMIT_FSIZE, what `ulimit -f` sets; the installer gets EFBIG) while
 an existing venv is snapshotted, and a small tmpfs (mounted inside `unshare -m`) too full for the
