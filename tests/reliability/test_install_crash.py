@@ -57,9 +57,9 @@ CONDA_TARGET = bm.CondaTarget("linux-py312", "3.12", "manylinux_2_17_x86_64", "l
 
 def ensurepip_running(dest: Path) -> bool:
     """Whether an ensurepip started by an install into `dest` runs (`python -m ensurepip`: an
-    argument is exactly `ensurepip`; its environment carries the install's journal, which names
-    `dest`)."""
-    journal = ("." + dest.name + ".airlock-journal").encode()
+    argument is exactly `ensurepip`; its environment carries the install's token, which holds the
+    journal's whole path: another run of this test at the same time has its own)."""
+    journal = ("AIRLOCK_INSTALL_JOURNAL=" + str(dest.parent / ("." + dest.name + ".airlock-journal")) + "#").encode()
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
