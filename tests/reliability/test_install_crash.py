@@ -351,18 +351,6 @@ class InstallCrashTest(unittest.TestCase):
         self.assertEqual(leftovers(dest.parent), [])
         self.assertEqual(tree(dest), finished, diff(finished, tree(dest)))
         REPORT.scenario("existing venv, kill after the commit mark", SURVIVED, faults=1, identical=True)
-        # A kill after the journal is gone (the commit done, the installer not yet exited): the
-        # finished install, nothing to recover, nothing left beside it, and its sequence recorded
-        # (in a new state directory, so the record is this run's).
-        state = self.tmp.path / "state-committed"
-        code, out, err, _ = self.install(self.bundle_b, ["--venv", dest], crash_at="committed", state=state)
-        self.assertEqual(code, -signal.SIGKILL, out + err)
-        self.assertRegex((state / "state.toml").read_text(), r'\[bundle\."lab"\]\nsequence = 2\n')
-        self.assertFalse(os.path.lexists(dest.parent / ".old.airlock-journal"))
-        self.assertIn("nothing to recover: no interrupted install", self.recover("--venv", dest))
-        self.assertEqual(leftovers(dest.parent), [])
-        self.assertEqual(tree(dest), finished, diff(finished, tree(dest)))
-        REPORT.scenario("existing venv, kill after the journal is removed", SURVIVED, faults=1, identical=True)
 
     def test_disk_full_file_size_limit(self):
         dest = self.existing_venv("limited")
@@ -468,6 +456,22 @@ class InstallCrashTest(unittest.TestCase):
         self.assertTrue(done(dest))
         self.assertFalse((dest / "share/gone").exists())
         self.check_finished(dest)
+        # A kill after the journal is gone (the commit done, the installer not yet exited): the
+        # finished install, nothing to recover, nothing beside it, its sequence recorded (in a new
+        # state directory, so the record is this run's). The same bundle again keeps every
+        # package: only conda-meta/history gains an entry (the cheapest install to kill there).
+        finished = tree(dest)
+        state = self.tmp.path / "state-committed"
+        code, out, err, _ = self.install(self.conda_b, ["--prefix", dest], "--update", crash_at="committed",
+                                         state=state)
+        self.assertEqual(code, -signal.SIGKILL, out + err)
+        self.assertRegex((state / "state.toml").read_text(), r'\[bundle\."condalab"\]\nsequence = 2\n')
+        self.assertIn("nothing to recover: no interrupted install", self.recover("--prefix", dest))
+        self.assertEqual(leftovers(dest.parent), [])
+        after = tree(dest)
+        self.assertNotEqual(after.pop("conda-meta/history"), finished.pop("conda-meta/history"))
+        self.assertEqual(after, finished, diff(finished, after))
+        REPORT.scenario("prefix --update, kill after the journal is removed", SURVIVED, faults=1, identical=True)
 
 
 # ------------------------------------------------------------------------- inside unshare -m -n
