@@ -106,7 +106,8 @@ class DownloadLoop {
     }
 
     void schedule(Clock::time_point now);
-    void tick_governors(Clock::time_point now);
+    /// Lets each host's governor judge its window; true when one now allows more connections.
+    bool tick_governors(Clock::time_point now);
     bool start_one(Host& host, Clock::time_point now);
     void open_job(FetchJob& job);
     void start_segment(FetchJob& job, Segment& seg, Host& host);
@@ -239,17 +240,21 @@ void DownloadLoop::schedule(Clock::time_point now) {
     }
 }
 
-void DownloadLoop::tick_governors(Clock::time_point now) {
+bool DownloadLoop::tick_governors(Clock::time_point now) {
     // After schedule(): the connections that ended during run() have their successors, so a
     // window is judged by what the host really had in flight.
+    bool grew = false;
     for (auto& [origin, host] : hosts_) {
+        int before = host->governor.allowed();
         int settled = 0;
         for (const auto& [id, t] : transfers_) {
             if (t->host == host.get() && t->started <= host->governor.settled_since())
                 ++settled;
         }
         host->governor.tick(now, host->active, settled, host->starved);
+        grew = grew || host->governor.allowed() > before;
     }
+    return grew;
 }
 
 bool DownloadLoop::on_head(SegmentTransfer& t, const net::ResponseHead& head) {
@@ -731,8 +736,8 @@ std::vector<Fetched> DownloadLoop::run() {
         }
         auto now = Clock::now();
         schedule(now);
-        tick_governors(now);
-        schedule(now);  // what a governor allows more starts now, not a run() later
+        if (tick_governors(now))
+            schedule(now);  // what a governor allows more starts now, not a run() later
         bool pending = !queue_.empty() || !downloading_.empty() ||
                        std::any_of(jobs_.begin(), jobs_.end(), [](const auto& j) {
                            return j->phase == FetchJob::Phase::hashing;
